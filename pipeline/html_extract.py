@@ -1,0 +1,829 @@
+"""Main-text extraction from a decoded HTML page: title, canonical url and body blocks.
+
+``extract_html(html) -> HtmlPage`` never raises. Pages are parsed with ``lxml.html``
+(libxml2); BeautifulSoup's ``html.parser`` is only the fallback for documents libxml2
+gives up on (nesting beyond its 2048-level limit, or no tree at all), converted to an lxml
+tree so the rest of the code sees one kind of tree. Parse speed on the 30 peer pages
+(7.4 MB decoded, best of 3, one core, ``python -m evals.peer_html --speed``):
+PARSE_SPEED_FIGURES
+
+Steps (all iterative, so 10,000-level nesting cannot hit the recursion limit):
+
+1. clean the string (NUL and other C0 controls, XML declarations) and parse it;
+2. walk the tree once, skipping dropped and hidden subtrees, and emit one raw block per
+   block-level text run: ``<br>`` splits lines, a table row of inline cells is one block,
+   ``<pre>`` gives one block per line, ``<ol>`` numbers are written into the item text;
+3. score block-level elements readability-style (sentence punctuation, length, link
+   density, class/id hints), then take the best container and its relevant siblings;
+4. trim inside the container: negative-hinted widgets without prose, title repeats and
+   byline/date lines before the body, labelled related-link lists, UI lines, disclaimers,
+   trailing link and copyright lines. What is trimmed is reported in ``HtmlPage.removed``.
+
+Rule data (tag sets, class/id hints, line patterns) lives in ``resources/html_rules.json``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from pipeline.document import Block, Removal
+
+__all__ = ["HtmlPage", "extract_html", "normalise_space", "strip_site_name"]
+
+Element = etree._Element
+
+
+@dataclass
+class HtmlPage:
+    """What the HTML stage hands on: title, canonical url, body blocks, trimmed lines."""
+
+    title: str | None
+    url: str | None
+    blocks: list[Block] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class _Rules:
+    drop: frozenset[str]
+    soft_drop: frozenset[str]
+    block: frozenset[str]
+    paragraph: frozenset[str]
+    heading: frozenset[str]
+    lists: frozenset[str]
+    pre: frozenset[str]
+    tag_base: dict[str, float]
+    positive_hints: tuple[str, ...]
+    positive_tokens: frozenset[str]
+    negative_hints: tuple[str, ...]
+    negative_tokens: frozenset[str]
+    punctuation: frozenset[str]
+    sentence_end: frozenset[str]
+    patterns: dict[str, re.Pattern[str]]
+
+    def match(self, name: str, text: str) -> bool:
+        """Whether pattern ``name`` (``*_re`` key without the suffix) matches at the start."""
+        return self.patterns[name].match(text) is not None
+
+    def search(self, name: str, text: str) -> re.Match[str] | None:
+        return self.patterns[name].search(text)
+
+
+@cache
+def _rules() -> _Rules:
+    """Load ``resources/html_rules.json`` once."""
+    text = resources.files("pipeline.resources").joinpath("html_rules.json").read_text("utf-8")
+    raw: dict[str, Any] = json.loads(text)
+    patterns = {key[:-3]: re.compile(value) for key, value in raw.items() if key.endswith("_re")}
+    return _Rules(
+        drop=frozenset(raw["drop_tags"]),
+        soft_drop=frozenset(raw["soft_drop_tags"]),
+        block=frozenset(raw["block_tags"]),
+        paragraph=frozenset(raw["paragraph_tags"]),
+        heading=frozenset(raw["heading_tags"]),
+        lists=frozenset(raw["list_tags"]),
+        pre=frozenset(raw["pre_tags"]),
+        tag_base=dict(raw["tag_base_scores"]),
+        positive_hints=tuple(raw["positive_hints"]),
+        positive_tokens=frozenset(raw["positive_tokens"]),
+        negative_hints=tuple(raw["negative_hints"]),
+        negative_tokens=frozenset(raw["negative_tokens"]),
+        punctuation=frozenset(raw["punctuation"]),
+        sentence_end=frozenset(raw["sentence_end"]),
+        patterns=patterns,
+    )
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>", re.IGNORECASE)
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[^\S\n\u3000\xa0]*\n\s*(?=[{_CJK}])")
+_SPACE = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_NON_WORD = re.compile(r"[\W_]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_space(text: str) -> str:
+    """Join source line breaks between CJK characters, collapse other whitespace, strip."""
+    return _SPACE.sub(" ", _CJK_BREAK.sub("", text)).strip()
+
+
+def _visible_len(text: str) -> int:
+    return len(text) - text.count(" ")
+
+
+def _key(text: str) -> str:
+    """Comparison key: letters and digits only, lowercase."""
+    return _NON_WORD.sub("", text).lower()
+
+
+def _prepare(html: str) -> str:
+    """Remove what libxml2 refuses in a str: control characters and XML declarations."""
+    html = _CONTROL.sub("", html).lstrip("\ufeff")
+    return _XML_DECL.sub("", html[:4096]) + html[4096:]
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def _parse(html: str) -> Element | None:
+    """Parse with lxml; fall back to BeautifulSoup when libxml2 stops short or fails."""
+    if not html.strip():
+        return None
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
+    )
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is not None and not any(e.level_name == "FATAL" for e in parser.error_log):
+        return root
+    return _parse_bs4(html) or root
+
+
+def _parse_bs4(html: str) -> Element | None:
+    """Build an lxml tree from BeautifulSoup's ``html.parser`` (no depth limit), iteratively."""
+    try:
+        from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+        soup = BeautifulSoup(html, "html.parser")
+    except Exception:
+        return None
+    root = etree.Element("html")
+    stack: list[tuple[Any, Element]] = [(soup, root)]
+    while stack:
+        node, target = stack.pop()
+        last: Element | None = None
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                _append_text(target, last, str(child))
+            elif isinstance(child, Tag):
+                last = etree.SubElement(target, _xml_name(child.name) or "span")
+                for key, value in child.attrs.items():
+                    if _xml_name(key):
+                        last.set(key, " ".join(value) if isinstance(value, list) else str(value))
+                stack.append((child, last))
+    return root
+
+
+_XML_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+
+
+def _xml_name(name: str | None) -> str | None:
+    return name.lower() if name and _XML_NAME.match(name) else None
+
+
+def _append_text(parent: Element, last: Element | None, text: str) -> None:
+    text = _CONTROL.sub("", text)
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+# ----------------------------------------------------------------------------- walking
+
+
+@dataclass
+class _Raw:
+    """A block before selection: text plus the block-level element it came from."""
+
+    text: str
+    link_chars: int
+    owner: Element
+    kind: str
+    list_id: int | None
+    chars: int = 0
+    punct: int = 0
+
+    @property
+    def link_ratio(self) -> float:
+        return min(1.0, self.link_chars / self.chars) if self.chars else 0.0
+
+
+@dataclass
+class _ListFrame:
+    list_id: int
+    ordered: bool
+    next_number: int
+    step: int
+
+
+@dataclass
+class _ItemFrame:
+    frame: _ListFrame
+    number: int
+    started: bool = False
+
+
+_START, _END, _TAIL = 0, 1, 2
+_INNER_BLOCKS = (
+    "p", "div", "table", "ul", "ol", "dl", "pre", "blockquote", "section", "article", "li",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+)  # fmt: skip
+
+
+class _Walker:
+    """One pass over the tree turning text runs into raw blocks.
+
+    ``spans`` maps every block-level element to the half-open range of block indices it
+    holds, so an element's totals are a difference of prefix sums.
+    """
+
+    def __init__(self, rules: _Rules) -> None:
+        self.rules = rules
+        self.blocks: list[_Raw] = []
+        self.spans: dict[Element, tuple[int, int]] = {}
+        self._starts: dict[Element, int] = {}
+        self._pieces: list[tuple[str, bool]] = []
+        self._owners: list[Element] = []
+        self._lists: list[_ListFrame | _ItemFrame] = []
+        self._list_count = 0
+        self._links = 0
+        self._pre = 0
+        self._row: Element | None = None
+
+    def walk(self, root: Element) -> None:
+        """Visit ``root`` depth-first with an explicit stack."""
+        stack: list[tuple[int, Any]] = [(_START, root)]
+        while stack:
+            op, node = stack.pop()
+            if op == _TAIL:
+                if node.tail:
+                    self._pieces.append((node.tail, self._links > 0))
+            elif op == _END:
+                self._leave(node)
+            elif not self._skip(node):
+                self._enter(node)
+                stack.append((_END, node))
+                for child in reversed(node):
+                    stack.append((_TAIL, child))
+                    stack.append((_START, child))
+                if node.text:
+                    self._pieces.append((node.text, self._links > 0))
+        self._flush()
+
+    def _skip(self, el: Any) -> bool:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in self.rules.drop:
+            return True
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+            return True
+        style = el.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        return tag in self.rules.soft_drop and not _has_prose(el)
+
+    def _enter(self, el: Element) -> None:
+        tag = el.tag
+        if tag == "a":
+            self._links += 1
+        if tag == "br" or (tag in ("td", "th") and self._row is not None):
+            if self._row is not None:
+                self._pieces.append((" ", False))
+            elif self._pre:
+                self._pieces.append(("\n", False))
+            else:
+                self._flush()
+            return
+        if tag not in self.rules.block or self._row is not None:
+            return
+        self._flush()
+        self._starts[el] = len(self.blocks)
+        self._owners.append(el)
+        if tag in self.rules.pre:
+            self._pre += 1
+        if tag in self.rules.lists:
+            self._open_list(el, tag == "ol")
+        elif tag == "li":
+            self._open_item(el)
+        elif tag == "tr" and _is_flat_row(el):
+            self._row = el
+
+    def _leave(self, el: Element) -> None:
+        tag = el.tag
+        if tag == "a":
+            self._links -= 1
+        start = self._starts.pop(el, None)
+        if start is None:
+            return
+        self._flush()
+        if el is self._row:
+            self._row = None
+        self.spans[el] = (start, len(self.blocks))
+        self._owners.pop()
+        if tag in self.rules.pre:
+            self._pre -= 1
+        if (tag in self.rules.lists or tag == "li") and self._lists:
+            self._lists.pop()
+
+    def _open_list(self, el: Element, ordered: bool) -> None:
+        self._list_count += 1
+        reverse = el.get("reversed") is not None
+        start = _int_attr(el.get("start"))
+        if start is None:
+            start = sum(1 for _ in el.iterchildren("li")) if reverse else 1
+        self._lists.append(_ListFrame(self._list_count, ordered, start, -1 if reverse else 1))
+
+    def _open_item(self, el: Element) -> None:
+        top = self._lists[-1] if self._lists else None
+        frame = top.frame if isinstance(top, _ItemFrame) else top
+        if frame is None:
+            self._list_count += 1
+            frame = _ListFrame(self._list_count, False, 1, 1)
+        value = _int_attr(el.get("value"))
+        number = frame.next_number if value is None else value
+        frame.next_number = number + frame.step
+        self._lists.append(_ItemFrame(frame, number))
+
+    def _flush(self) -> None:
+        pieces, self._pieces = self._pieces, []
+        if not pieces or not self._owners:
+            return
+        for line in _split_lines(pieces) if self._pre else [pieces]:
+            text = normalise_space("".join(t for t, _ in line))
+            if text:
+                links = sum(_visible_len(normalise_space(t)) for t, in_link in line if in_link)
+                self._emit(text, links)
+
+    def _emit(self, text: str, links: int) -> None:
+        owner = self._owners[-1]
+        kind, list_id = "p", None
+        top = self._lists[-1] if self._lists else None
+        if isinstance(top, _ItemFrame):
+            list_id = top.frame.list_id
+            if not top.started:
+                kind = "li"
+                if top.frame.ordered and not self.rules.match("own_marker", text):
+                    text = f"{top.number}. {text}"
+                top.started = True
+        elif isinstance(top, _ListFrame):
+            kind, list_id = "li", top.list_id
+        elif owner.tag in self.rules.heading:
+            kind = "h"
+        punct = sum(1 for c in text if c in self.rules.punctuation)
+        self.blocks.append(_Raw(text, links, owner, kind, list_id, _visible_len(text), punct))
+
+
+def _split_lines(pieces: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
+    lines: list[list[tuple[str, bool]]] = [[]]
+    for text, in_link in pieces:
+        parts = text.split("\n")
+        lines[-1].append((parts[0], in_link))
+        lines.extend([(part, in_link)] for part in parts[1:])
+    return lines
+
+
+def _int_attr(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _is_flat_row(tr: Element) -> bool:
+    """A table row whose cells hold only inline content and little text becomes one block."""
+    for _ in tr.iterdescendants(*_INNER_BLOCKS):
+        return False
+    text = tr.text_content()
+    return len(text) <= 300 and text.count("\n") < 12
+
+
+def _has_prose(el: Element) -> bool:
+    """Whether a soft-drop element (say a page-wide ASP.NET ``<form>``) holds article text."""
+    text = el.text_content()
+    return len(text) >= 200 and text.count("，") + text.count("。") >= 5
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+class _Stats:
+    """Prefix sums over raw blocks: any element's totals in O(1) from its span."""
+
+    def __init__(self, blocks: list[_Raw]) -> None:
+        self.chars, self.links, self.punct = [0], [0], [0]
+        for b in blocks:
+            self.chars.append(self.chars[-1] + b.chars)
+            self.links.append(self.links[-1] + min(b.link_chars, b.chars))
+            self.punct.append(self.punct[-1] + b.punct)
+
+    def text(self, span: tuple[int, int]) -> int:
+        return self.chars[span[1]] - self.chars[span[0]]
+
+    def link_density(self, span: tuple[int, int]) -> float:
+        total = self.text(span)
+        return (self.links[span[1]] - self.links[span[0]]) / total if total else 0.0
+
+    def is_prose(self, span: tuple[int, int]) -> bool:
+        """Enough punctuated, unlinked text to be article rather than widget."""
+        punct = self.punct[span[1]] - self.punct[span[0]]
+        return self.text(span) >= 100 and punct >= 4 and self.link_density(span) < 0.3
+
+
+def _class_weight(el: Element, rules: _Rules, cache_: dict[Element, float]) -> float:
+    """Readability-style class/id weight: +25 per positive, -25 per negative attribute."""
+    if el in cache_:
+        return cache_[el]
+    weight = 0.0
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if not value:
+            continue
+        low = value.lower()
+        tokens = set(_TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()))
+        if tokens & rules.negative_tokens or any(h in low for h in rules.negative_hints):
+            weight -= 25
+        if tokens & rules.positive_tokens or any(h in low for h in rules.positive_hints):
+            weight += 25
+    cache_[el] = weight
+    return weight
+
+
+def _block_ancestors(el: Element, rules: _Rules, limit: int) -> Iterator[Element]:
+    """Up to ``limit`` block-level ancestors of ``el`` (``el`` included), nearest first."""
+    found = steps = 0
+    node: Element | None = el
+    while node is not None and found < limit and steps < 64:
+        if node.tag in rules.block:
+            found += 1
+            yield node
+        node = node.getparent()
+        steps += 1
+
+
+def _is_meta_line(b: _Raw, rules: _Rules) -> bool:
+    """A byline, source, date or view-count line (short, no real sentence)."""
+    if b.chars > 80:
+        return False
+    text = b.text
+    if rules.match("meta_line", text) or rules.match("byline", text):
+        return True
+    date = rules.search("datetime", text)
+    if date and (b.chars <= 40 or len(rules.patterns["meta_words"].findall(text)) >= 1):
+        return "。" not in text
+    return len(rules.patterns["meta_words"].findall(text)) >= 3
+
+
+def _paragraph_score(b: _Raw) -> float:
+    """Readability's paragraph score, Chinese-aware: punctuation plus length."""
+    return 1 + b.punct + min(b.chars / 50, 3)
+
+
+class _Scorer:
+    """Scores block-level elements and chooses the content container(s)."""
+
+    def __init__(self, walker: _Walker) -> None:
+        self.rules = walker.rules
+        self.blocks = walker.blocks
+        self.spans = walker.spans
+        self.stats = _Stats(walker.blocks)
+        self.weights: dict[Element, float] = {}
+        self.scores = self._score()
+
+    def _score(self) -> dict[Element, float]:
+        raw: dict[Element, float] = {}
+        for b in self.blocks:
+            if b.chars < 10 or b.link_ratio > 0.5 or _is_meta_line(b, self.rules):
+                continue
+            start = b.owner
+            if start.tag in self.rules.paragraph and start.getparent() is not None:
+                start = start.getparent()
+            value = _paragraph_score(b)
+            for level, anc in enumerate(_block_ancestors(start, self.rules, 5)):
+                if anc not in self.spans:
+                    continue
+                if anc not in raw:
+                    raw[anc] = self.rules.tag_base.get(anc.tag, 0) + self.weight(anc)
+                raw[anc] += value / (1 if level == 0 else 2 if level == 1 else level * 3)
+        return {el: s * (1 - self.stats.link_density(self.spans[el])) for el, s in raw.items()}
+
+    def weight(self, el: Element) -> float:
+        return _class_weight(el, self.rules, self.weights)
+
+    def select(self) -> list[Element]:
+        """The chosen container and its relevant siblings, in document order."""
+        if not self.scores:
+            return []
+        top = self._climb(max(self.scores, key=self.scores.__getitem__))
+        parent = top.getparent()
+        if parent is None or top.tag in ("body", "html"):
+            return [top]
+        threshold = max(10.0, self.scores.get(top, 0.0) * 0.2)
+        return [
+            s
+            for s in parent
+            if s is top or (s in self.spans and self._sibling_ok(s, top, threshold))
+        ]
+
+    def _climb(self, top: Element) -> Element:
+        """Move to an ancestor whose score is not much lower (readability's parent walk)."""
+        last = self.scores[top]
+        threshold = last / 3
+        node = top.getparent()
+        while node is not None and node.tag not in ("body", "html"):
+            if node in self.scores:
+                if self.scores[node] < threshold:
+                    break
+                if self.scores[node] > last:
+                    top = node
+                    break
+                last = self.scores[node]
+            node = node.getparent()
+        while (parent := top.getparent()) is not None and parent.tag not in ("body", "html"):
+            if self.spans.get(parent) != self.spans[top]:
+                break
+            top = parent
+        return top
+
+    def _sibling_ok(self, sib: Element, top: Element, threshold: float) -> bool:
+        span = self.spans[sib]
+        if span[0] == span[1]:
+            return False
+        bonus = 0.0
+        if sib.get("class") and sib.get("class") == top.get("class"):
+            bonus = self.scores.get(top, 0.0) * 0.2
+        if self.scores.get(sib, -1e9) + bonus >= threshold:
+            return True
+        if sib.tag != "p":
+            return False
+        length, density = self.stats.text(span), self.stats.link_density(span)
+        last = self.blocks[span[1] - 1].text
+        return (length > 80 and density < 0.25) or (
+            length <= 80 and density == 0 and last[-1:] in self.rules.sentence_end
+        )
+
+    def widget_blocks(self, roots: list[Element]) -> set[int]:
+        """Indices of blocks inside negative-hinted, non-prose elements under ``roots``."""
+        ranges = [self.spans[r] for r in roots]
+        out: set[int] = set()
+        for el, span in self.spans.items():
+            if span[0] == span[1] or el in roots or span[0] in out:
+                continue
+            if not any(lo <= span[0] and span[1] <= hi for lo, hi in ranges):
+                continue
+            if self.weight(el) < 0 and not self.stats.is_prose(span):
+                out.update(range(*span))
+        return out
+
+
+# ----------------------------------------------------------------------------- trimming
+
+
+class _Trimmer:
+    """Drops non-body lines from the container's blocks, keeping an audit trail."""
+
+    def __init__(self, rules: _Rules, title: str | None) -> None:
+        self.rules = rules
+        self.title_key = _key(title) if title else ""
+        self.removed: list[Removal] = []
+
+    def drop(self, rule: str, block: _Raw) -> None:
+        self.removed.append(Removal(rule, block.text))
+
+    def run(self, blocks: list[_Raw]) -> list[_Raw]:
+        blocks = _merge_vertical(blocks)
+        blocks = self._top(blocks)
+        blocks = self._related(blocks)
+        blocks = self._notices(blocks)
+        blocks = [b for b in blocks if not self._ui(b)]
+        while blocks and self._tail_junk(blocks[-1]):
+            self.drop("html_footer", blocks.pop())
+        return blocks
+
+    def _ui(self, b: _Raw) -> bool:
+        if b.chars <= 12 and self.rules.match("ui_anywhere", b.text):
+            self.drop("ui_widget", b)
+            return True
+        return False
+
+    def _top(self, blocks: list[_Raw]) -> list[_Raw]:
+        """Before the first body paragraph: title repeats, bylines, breadcrumbs, labels."""
+        out: list[_Raw] = []
+        started = False
+        for b in blocks:
+            if not started:
+                rule = self._top_rule(b)
+                if rule:
+                    self.drop(rule, b)
+                    continue
+                started = b.chars >= 40 and b.link_ratio < 0.5
+            out.append(b)
+        return out
+
+    def _top_rule(self, b: _Raw) -> str | None:
+        key = _key(b.text)
+        if (
+            self.title_key
+            and len(key) >= 4
+            and (
+                key == self.title_key
+                or (key in self.title_key and len(key) * 3 >= len(self.title_key))
+            )
+        ):
+            return "html_title"
+        if b.chars > 100:
+            return None
+        if _is_meta_line(b, self.rules):
+            return "html_byline"
+        if b.link_ratio >= 0.5 and self.rules.match("breadcrumb", b.text):
+            return "html_breadcrumb"
+        if self.rules.match("label_line", b.text):
+            return "html_label"
+        if self.rules.match("ui_line", b.text):
+            return "ui_widget"
+        return None
+
+    def _related(self, blocks: list[_Raw]) -> list[_Raw]:
+        """A short 相关推荐-style label and the link-heavy lines that follow it."""
+        out: list[_Raw] = []
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            if b.chars <= 20 and self.rules.match("related_label", b.text):
+                j = i + 1
+                while j < len(blocks) and (blocks[j].link_ratio >= 0.5 or blocks[j].chars <= 1):
+                    j += 1
+                if j > i + 1 or j == len(blocks):
+                    for dropped in blocks[i:j]:
+                        self.drop("related_links", dropped)
+                    i = j
+                    continue
+            out.append(b)
+            i += 1
+        return out
+
+    def _notices(self, blocks: list[_Raw]) -> list[_Raw]:
+        """A 免责声明/版权声明 notice in the last third and everything after it."""
+        for i in range(len(blocks) - 1, (2 * len(blocks)) // 3 - 1, -1):
+            if i > 0 and self.rules.match("notice_label", blocks[i].text):
+                for dropped in blocks[i:]:
+                    self.drop("disclaimer", dropped)
+                return blocks[:i]
+        return blocks
+
+    def _tail_junk(self, b: _Raw) -> bool:
+        if b.link_ratio >= 0.5 and b.chars <= 60:
+            return True
+        if b.chars <= 4 and not any(c in self.rules.sentence_end for c in b.text):
+            return True
+        return b.chars <= 120 and bool(
+            self.rules.match("ui_line", b.text) or self.rules.search("footer_line", b.text)
+        )
+
+
+def _merge_vertical(blocks: list[_Raw]) -> list[_Raw]:
+    """Join runs of one-character lines of one element (vertical ``今<br>日<br>推<br>荐``)."""
+    out: list[_Raw] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and blocks[j].chars == 1 and blocks[j].owner is blocks[i].owner:
+            j += 1
+        if j - i >= 2:
+            run = blocks[i:j]
+            text = "".join(b.text for b in run)
+            links = sum(b.link_chars for b in run)
+            out.append(_Raw(text, links, run[0].owner, run[0].kind, run[0].list_id, len(run)))
+            i = j
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
+
+
+# ----------------------------------------------------------------------------- title and url
+
+
+def _meta_content(root: Element, key: str) -> str | None:
+    for el in root.iter("meta"):
+        if key in ((el.get("property") or "").lower(), (el.get("name") or "").lower()):
+            value = normalise_space(html_lib.unescape(el.get("content") or ""))
+            if value:
+                return value
+    return None
+
+
+def _find_url(root: Element) -> str | None:
+    """``<link rel="canonical">`` href, else ``og:url``, else None."""
+    for el in root.iter("link"):
+        href = normalise_space(el.get("href") or "")
+        if href and "canonical" in (el.get("rel") or "").lower().split():
+            return href
+    return _meta_content(root, "og:url")
+
+
+def _texts(root: Element, tag: str) -> list[str]:
+    out = []
+    for el in root.iter(tag):
+        text = normalise_space(html_lib.unescape(el.text_content()))
+        if 2 <= len(text) <= 200:
+            out.append(text)
+    return out
+
+
+def _find_title(root: Element, rules: _Rules) -> str | None:
+    """The ``<h1>``/``og:title`` that the ``<title>`` starts with, else ``<title>`` minus
+    its site name, else ``og:title``, else the first ``<h1>``."""
+    raw = next(iter(_texts(root, "title")), None)
+    og = _meta_content(root, "og:title")
+    headings = _texts(root, "h1") + _texts(root, "h2")
+    if raw:
+        stripped = strip_site_name(raw, rules) or raw
+        for candidate in [og, *headings]:
+            if candidate and _same_title(candidate, stripped, raw):
+                return candidate
+        return stripped
+    if og:
+        return strip_site_name(og, rules) or og
+    return headings[0] if headings else None
+
+
+def _same_title(candidate: str, stripped: str, raw: str) -> bool:
+    key, s_key = _key(candidate), _key(stripped)
+    if len(key) < 4 or key not in _key(raw):
+        return False
+    return s_key in key or len(key) * 10 >= len(s_key) * 7
+
+
+def strip_site_name(title: str, rules: _Rules | None = None) -> str:
+    """Remove a site-name suffix or prefix: ``"如何退POS机押金_某某财经网"`` -> ``"如何退POS机押金"``."""
+    rules = rules or _rules()
+    title = normalise_space(title)
+    while parts := list(rules.patterns["title_strong_separators"].finditer(title)):
+        head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
+        if len(head) < 4 or (len(tail) > 16 and not rules.search("site_suffix", tail)):
+            break
+        title = head
+    if parts := list(rules.patterns["title_weak_separators"].finditer(title)):
+        head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
+        dash = parts[-1].group() in "-—–" and len(tail) <= 6 and len(head) >= 8
+        if len(head) >= 4 and len(tail) <= 12 and (dash or rules.search("site_suffix", tail)):
+            title = head
+    first = rules.search("title_weak_separators", title) or rules.search(
+        "title_strong_separators", title
+    )
+    if first:
+        head, tail = title[: first.start()].strip(), title[first.end() :].strip()
+        if len(head) <= 10 and len(tail) >= 4 and rules.search("site_suffix", head):
+            title = tail
+    return title
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def extract_html(html: str) -> HtmlPage:
+    """Title, canonical url and main-content blocks of a decoded HTML page; never raises."""
+    try:
+        return _extract(html if isinstance(html, str) else "")
+    except Exception:
+        return HtmlPage(None, None, [])
+
+
+def _extract(html: str) -> HtmlPage:
+    rules = _rules()
+    root = _parse(_prepare(html))
+    if root is None:
+        return HtmlPage(None, None, [])
+    title, url = _find_title(root, rules), _find_url(root)
+    walker = _Walker(rules)
+    walker.walk(root)
+    scorer = _Scorer(walker)
+    roots = scorer.select()
+    widgets = scorer.widget_blocks(roots)
+    trimmer = _Trimmer(rules, title)
+    chosen: list[_Raw] = []
+    for el in roots:
+        lo, hi = walker.spans[el]
+        for i in range(lo, hi):
+            (
+                trimmer.drop("html_widget", walker.blocks[i])
+                if i in widgets
+                else chosen.append(walker.blocks[i])
+            )
+    if not roots:
+        chosen = list(walker.blocks)
+    kept = trimmer.run(chosen)
+    blocks = [Block(b.text, b.kind, b.list_id, round(b.link_ratio, 3)) for b in kept]
+    return HtmlPage(title, url, blocks, trimmer.removed)
