@@ -65,6 +65,7 @@ class _Rules:
     heading: frozenset[str]
     lists: frozenset[str]
     pre: frozenset[str]
+    widget: frozenset[str]
     tag_base: dict[str, float]
     positive_hints: tuple[str, ...]
     positive_tokens: frozenset[str]
@@ -96,6 +97,7 @@ def _rules() -> _Rules:
         heading=frozenset(raw["heading_tags"]),
         lists=frozenset(raw["list_tags"]),
         pre=frozenset(raw["pre_tags"]),
+        widget=frozenset(raw["widget_tags"]),
         tag_base=dict(raw["tag_base_scores"]),
         positive_hints=tuple(raw["positive_hints"]),
         positive_tokens=frozenset(raw["positive_tokens"]),
@@ -582,6 +584,8 @@ class _Scorer:
                 continue
             if not any(lo <= span[0] and span[1] <= hi for lo, hi in ranges):
                 continue
+            if el.tag not in self.rules.widget:
+                continue
             if self.weight(el) < 0 and not self.stats.is_prose(span):
                 out.update(range(*span))
         return out
@@ -743,27 +747,25 @@ def _texts(root: Element, tag: str) -> list[str]:
 
 
 def _find_title(root: Element, rules: _Rules) -> str | None:
-    """The ``<h1>``/``og:title`` that the ``<title>`` starts with, else ``<title>`` minus
-    its site name, else ``og:title``, else the first ``<h1>``."""
+    """The longest ``og:title``/``<h1>``/``<h2>`` that opens ``<title>``, else ``<title>``
+    minus its site name, else ``og:title``, else the first ``<h1>``."""
     raw = next(iter(_texts(root, "title")), None)
     og = _meta_content(root, "og:title")
     headings = _texts(root, "h1") + _texts(root, "h2")
-    if raw:
-        stripped = strip_site_name(raw, rules) or raw
-        for candidate in [og, *headings]:
-            if candidate and _same_title(candidate, stripped, raw):
-                return candidate
-        return stripped
-    if og:
-        return strip_site_name(og, rules) or og
-    return headings[0] if headings else None
-
-
-def _same_title(candidate: str, stripped: str, raw: str) -> bool:
-    key, s_key = _key(candidate), _key(stripped)
-    if len(key) < 4 or key not in _key(raw):
-        return False
-    return s_key in key or len(key) * 10 >= len(s_key) * 7
+    if not raw:
+        return (strip_site_name(og, rules) or og) if og else (headings[0] if headings else None)
+    stripped = strip_site_name(raw, rules) or raw
+    raw_key, stripped_key = _key(raw), _key(stripped)
+    best: str | None = None
+    for candidate in [og, *headings]:
+        key = _key(candidate) if candidate else ""
+        if len(key) < 4 or not raw_key.startswith(key) or (key == raw_key != stripped_key):
+            continue
+        if best is None or len(key) > len(_key(best)):
+            best = candidate
+    if best and len(_key(best)) * 2 >= len(stripped_key):
+        return best
+    return stripped
 
 
 def strip_site_name(title: str, rules: _Rules | None = None) -> str:
@@ -780,6 +782,9 @@ def strip_site_name(title: str, rules: _Rules | None = None) -> str:
         dash = parts[-1].group() in "-—–" and len(tail) <= 6 and len(head) >= 8
         if len(head) >= 4 and len(tail) <= 12 and (dash or rules.search("site_suffix", tail)):
             title = head
+    head, _, tail = title.rpartition(" ")
+    if len(head) >= 4 and 2 <= len(tail) <= 12 and rules.search("site_suffix", tail):
+        title = head.strip()
     first = rules.search("title_weak_separators", title) or rules.search(
         "title_strong_separators", title
     )
