@@ -13,13 +13,15 @@ class Block:
     For items of an HTML ``<ol>``, the extractor writes the displayed number
     into ``text`` itself (``"1. 登录账号"``) so numbering survives every later
     stage; ``list_id`` groups the items of one HTML list and ``link_ratio`` is
-    the share of the block's characters that sit inside ``<a>`` links.
+    the share of the block's characters that sit inside ``<a>`` links;
+    ``edited`` marks a block a cleaning rule cut text out of.
     """
 
     text: str
     kind: str = "p"
     list_id: int | None = None
     link_ratio: float = 0.0
+    edited: bool = False
 
 
 @dataclass

@@ -1,0 +1,44 @@
+"""What every junk rule shares: a name (the ``removed.rule`` value) and its data."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from pipeline.document import Block, Document
+from pipeline.resource import read_json
+
+# Sentence punctuation: a line holding one of these reads as prose, not as a title.
+SENTENCE_PUNCT = "。，,；！!;"
+_CONTENT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+@cache
+def rule_config(name: str) -> dict[str, Any]:
+    """The settings of rule ``name`` from ``resources/junk_rules.json``."""
+    return read_json("junk_rules.json")[name]
+
+
+def any_of(patterns: list[str] | tuple[str, ...], *, whole: bool = False) -> re.Pattern[str]:
+    """Compile regex alternatives into one pattern (anchored to the whole string if asked)."""
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(f"\\s*(?:{body})\\s*" if whole else body)
+
+
+def has_content(text: str) -> bool:
+    """True when ``text`` holds at least one letter, digit or Han character."""
+    return _CONTENT.search(text) is not None
+
+
+class Rule:
+    """A junk rule: maps a document's blocks to the blocks it keeps, auditing the rest."""
+
+    name: str = ""
+
+    def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
+        raise NotImplementedError
+
+    def drop(self, doc: Document, block: Block) -> None:
+        """Record that this rule removed the whole ``block``."""
+        doc.remove(self.name, block.text)

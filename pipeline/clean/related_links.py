@@ -1,0 +1,107 @@
+"""Rule ``related_links``: lists of other articles' titles (相关内容, 猜你喜欢, link lists).
+
+Recognised by structure, three ways: a related-list header followed by a run of
+title-like lines; a run of blocks that are mostly link text (HTML); and, with
+no header, a long run of title-like lines that reads as a list of article
+titles (unnumbered, at the edge of the article or full of title cues).
+"""
+
+from __future__ import annotations
+
+from pipeline.clean.base import Rule, rule_config
+from pipeline.clean.titles import _MARKER, is_title_like
+from pipeline.document import Block, Document
+
+_DECORATION = " :：【】[]<>《》-—=*#|>»·"
+
+
+class RelatedLinks(Rule):
+    """Drops related-article lists, with or without a header."""
+
+    name = "related_links"
+
+    def __init__(self) -> None:
+        config = rule_config(self.name)
+        self.headers = tuple(sorted(config["headers"], key=len, reverse=True))
+        self.header_max = int(config["header_max_chars"])
+        self.headerless_min = int(config["headerless_min_run"])
+        self.link_min = int(config["link_min_run"])
+        self.link_ratio = float(config["link_ratio"])
+        self.cues = tuple(config["title_cues"])
+
+    def is_header(self, text: str) -> bool:
+        """A related-list header line such as ``相关文章：`` or ``【猜你喜欢】``."""
+        core = text.strip(_DECORATION).strip()
+        if len(core) > self.header_max:
+            return False
+        return any(core.startswith(h) and _is_header_tail(core[len(h) :]) for h in self.headers)
+
+    def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
+        drop = [False] * len(blocks)
+        self._mark_headed(blocks, drop)
+        self._mark_links(blocks, drop)
+        self._mark_headerless(blocks, drop)
+        kept = []
+        for block, dropped in zip(blocks, drop, strict=True):
+            if dropped:
+                self.drop(doc, block)
+            else:
+                kept.append(block)
+        return kept
+
+    def _mark_headed(self, blocks: list[Block], drop: list[bool]) -> None:
+        for i, block in enumerate(blocks):
+            if drop[i] or not self.is_header(block.text):
+                continue
+            drop[i] = True
+            j = i + 1
+            while j < len(blocks) and (is_title_like(blocks[j].text) or _is_link(blocks[j])):
+                drop[j] = True
+                j += 1
+
+    def _mark_links(self, blocks: list[Block], drop: list[bool]) -> None:
+        for start, end in _runs(blocks, lambda b: b.link_ratio >= self.link_ratio):
+            if end - start >= self.link_min:
+                drop[start:end] = [True] * (end - start)
+
+    def _mark_headerless(self, blocks: list[Block], drop: list[bool]) -> None:
+        for start, end in _runs(blocks, lambda b: is_title_like(b.text)):
+            run = blocks[start:end]
+            if len(run) < self.headerless_min:
+                continue
+            numbered = sum(1 for b in run if _MARKER.match(b.text) and b.link_ratio < 0.5)
+            if numbered * 2 > len(run):
+                continue
+            cued = sum(1 for b in run if any(c in b.text for c in self.cues))
+            at_edge = end == len(blocks) or start == 0 or _only_short_after(blocks, end)
+            if at_edge or cued * 2 >= len(run):
+                drop[start:end] = [True] * (end - start)
+
+
+def _is_header_tail(tail: str) -> bool:
+    tail = tail.strip(_DECORATION).strip()
+    return not tail or tail in ("推荐", "列表", "文章", "内容", "阅读", "链接", "更多", "更多>>")
+
+
+def _is_link(block: Block) -> bool:
+    return block.link_ratio >= 0.6 and len(block.text) <= 80
+
+
+def _only_short_after(blocks: list[Block], end: int) -> bool:
+    """Nothing but short lines (widgets, a closing remark) follows position ``end``."""
+    rest = blocks[end:]
+    return len(rest) <= 3 and all(len(b.text) <= 30 for b in rest)
+
+
+def _runs(blocks: list[Block], test) -> list[tuple[int, int]]:
+    """Maximal ``[start, end)`` runs of consecutive blocks that pass ``test``."""
+    runs, start = [], None
+    for i, block in enumerate(blocks):
+        if test(block):
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(blocks)))
+    return runs

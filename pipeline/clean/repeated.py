@@ -1,0 +1,35 @@
+"""Rule ``repeated``: a paragraph (or the title) appearing again inside one article."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.clean.base import Rule, rule_config
+from pipeline.document import Block, Document
+
+_NOISE = re.compile(r"[\s\W_]+")
+
+
+def _key(text: str) -> str:
+    return _NOISE.sub("", text).lower()
+
+
+class Repeated(Rule):
+    """Keeps the first copy of each paragraph; later copies are audited as ``repeated``."""
+
+    name = "repeated"
+
+    def __init__(self) -> None:
+        self.min_chars = int(rule_config(self.name)["min_chars"])
+
+    def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
+        seen = {_key(doc.title)} if doc.title else set()
+        kept = []
+        for block in blocks:
+            key = _key(block.text)
+            if len(key) >= self.min_chars and key in seen:
+                self.drop(doc, block)
+                continue
+            seen.add(key)
+            kept.append(block)
+        return kept

@@ -1,0 +1,29 @@
+"""Shared test for title-like lines (related links, TOC entries)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.clean.base import SENTENCE_PUNCT, rule_config
+
+_MARKER = re.compile(
+    r"\s*(?:\d{1,2}(?:\.\d{1,2})*[.、．)）]?|[(（]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|[•·●◆■▪►\-*])\s*"
+)
+
+
+def strip_marker(text: str) -> str:
+    """``text`` without a leading list marker or bullet."""
+    return _MARKER.sub("", text, count=1) if _MARKER.match(text) else text
+
+
+def is_title_like(text: str, max_chars: int | None = None) -> bool:
+    """A short line without sentence punctuation: a link title or a TOC entry."""
+    config = rule_config("related_links")
+    body = strip_marker(text).strip()
+    limit = max_chars or config["title_max_chars"]
+    if not config["title_min_chars"] <= len(body) <= limit:
+        return False
+    if body.endswith(("：", ":")):
+        return False
+    inner = body[:-1] if body.endswith(("？", "?", "！", "!", "。")) else body
+    return not any(p in inner for p in SENTENCE_PUNCT)

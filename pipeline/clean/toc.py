@@ -1,0 +1,38 @@
+"""Rule ``toc``: a table-of-contents block (目录 / 目录导读 and its entry lines)."""
+
+from __future__ import annotations
+
+from pipeline.clean.base import Rule, rule_config
+from pipeline.clean.titles import is_title_like
+from pipeline.document import Block, Document
+
+
+class Toc(Rule):
+    """Drops a TOC header and the run of short entry lines after it."""
+
+    name = "toc"
+
+    def __init__(self) -> None:
+        config = rule_config(self.name)
+        self.headers = frozenset(config["headers"])
+        self.max_line_chars = int(config["max_line_chars"])
+
+    def is_header(self, text: str) -> bool:
+        return text.strip(" :：【】[]<>《》-—=*#").strip() in self.headers
+
+    def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
+        kept: list[Block] = []
+        i = 0
+        while i < len(blocks):
+            if self.is_header(blocks[i].text):
+                j = i + 1
+                while j < len(blocks) and is_title_like(blocks[j].text, self.max_line_chars):
+                    j += 1
+                if j - i >= 3:
+                    for block in blocks[i:j]:
+                        self.drop(doc, block)
+                    i = j
+                    continue
+            kept.append(blocks[i])
+            i += 1
+        return kept

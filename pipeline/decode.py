@@ -1,0 +1,154 @@
+"""Stage: bytes -> str for every encoding a Chinese scraper meets.
+
+Order: byte-order mark, binary check, strict UTF-8, the charset an HTML page
+declares (GB2312/GBK mapped to their superset GB18030), then the Chinese legacy
+codecs ranked by ``charset_normalizer``. A file that decodes only with damage
+keeps its readable part (the damage becomes U+FFFD, removed later as
+``mojibake``) unless most of it is unreadable, then :class:`DecodeError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "utf8": "utf-8",
+}
+_LEGACY = ("gb18030", "big5hkscs")
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,30})""", re.I)
+_MAX_DAMAGE = 0.2
+
+
+class DecodeError(ValueError):
+    """The bytes are not readable text; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text and the codec that produced it."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes, html: bool = False) -> Decoded:
+    """Decode ``data``; ``html`` enables the page's own charset declaration."""
+    if not data.strip(b" \t\r\n\x00\x0b\x0c"):
+        raise DecodeError("empty file" if not data else "file holds only whitespace")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _finish(data[len(bom) :], codec)
+    _check_binary(data)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    damaged_utf8 = _mostly_utf8(data)
+    if damaged_utf8 is not None:
+        return damaged_utf8
+    candidates = list(_LEGACY)
+    declared = _declared_charset(data) if html else None
+    if declared and declared not in candidates and declared != "utf-8":
+        candidates.insert(0, declared)
+    strict = [c for c in candidates if _decodes(data, c)]
+    if declared in strict:
+        return Decoded(data.decode(declared), declared)
+    if len(strict) == 1:
+        return Decoded(data.decode(strict[0]), strict[0])
+    if len(strict) > 1:
+        return Decoded(data.decode(_rank(data, strict)), _rank(data, strict))
+    return _least_damaged(data, ["utf-8", *candidates])
+
+
+def _finish(body: bytes, codec: str) -> Decoded:
+    text = body.decode(codec, errors="replace")
+    if not text.strip():
+        raise DecodeError("file holds only a byte-order mark")
+    return Decoded(text, codec)
+
+
+def _check_binary(data: bytes) -> None:
+    sample = data[:65536]
+    nul = sample.count(0)
+    controls = sum(sample.count(bytes([c])) for c in (*range(1, 9), 14, 15, 16, 17, 18, 19))
+    if nul > max(2, len(sample) // 100) or controls > len(sample) // 20 + 2:
+        raise DecodeError(f"binary content, not text ({nul} NUL and {controls} control bytes)")
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few foreign bytes (mixed encodings): keep the readable part.
+
+    Legacy Chinese bytes rarely form valid multi-byte UTF-8 by accident, so many
+    valid sequences and few broken ones mean the file is UTF-8 that was damaged.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    if good >= 4 * bad:
+        return Decoded(text, "utf-8")
+    return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _rank(data: bytes, codecs_: list[str]) -> str:
+    """Pick among codecs that all decode ``data`` strictly."""
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=codecs_).best()
+    if best is None:
+        return codecs_[0]
+    name = _ALIASES.get(best.encoding, best.encoding)
+    return name if name in codecs_ else codecs_[0]
+
+
+def _least_damaged(data: bytes, codecs_: list[str]) -> Decoded:
+    scored = []
+    for codec in dict.fromkeys(codecs_):
+        try:
+            text = data.decode(codec, errors="replace")
+        except LookupError:
+            continue
+        scored.append((text.count("\ufffd") / max(1, len(text)), codec, text))
+    damage, codec, text = min(scored)
+    if damage > _MAX_DAMAGE:
+        raise DecodeError(
+            f"undecodable: no encoding fits ({damage:.0%} of characters unreadable as {codec})"
+        )
+    return Decoded(text, codec)

@@ -1,0 +1,29 @@
+"""Character normalisation that keeps Chinese punctuation and list markers.
+
+Unlike NFKC, this only folds full-width ASCII letters and digits (``１２３`` ->
+``123``), turns exotic spaces into plain ones and drops invisible characters
+(zero-width, bidi controls, soft hyphen, C0 controls). ``，。：（）、①⑴`` stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
+_WIDTH.update({0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x3000: 0x20, 0x0B: 0x20, 0x0C: 0x20})
+_WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\x00-\x08\x0e-\x1f\x7f]"
+)
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def normalize_text(text: str) -> str:
+    """Fold width, unify newlines and drop invisible characters."""
+    text = _NEWLINES.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    return text.translate(_WIDTH)

@@ -1,0 +1,74 @@
+"""Repair: remove pinyin glued after characters (``說(shuō)`` -> ``說``).
+
+A bracketed Latin syllable right after a Chinese character is glue when it
+carries a tone mark or tone digit and has the shape of a pinyin syllable, or,
+without tone, when ``pypinyin`` confirms it is a reading of that character.
+Half- and full-width brackets, and several syllables (``(shuō míng)``) after
+a run of characters, are handled. ``(1)``, ``(APP)`` and ``(如图)`` stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_LETTERS = f"a-zA-Zü{_TONED}"
+_SYLLABLE = f"[{_LETTERS}]{{1,6}}[1-5]?"
+_GLUE = re.compile(
+    f"(?<=[\u3400-\u9fff])[ \u3000]?([(（]\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）])"
+)
+_SHAPE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}\Z|(?:ng|n|m|er)\Z"
+)
+_STRIP_TONE = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěè", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+        **dict.fromkeys("ǖǘǚǜü", "v"),
+        **dict.fromkeys("ńňǹ", "n"),
+        "ḿ": "m",
+    }
+)
+
+
+def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
+    """Return ``text`` without pinyin glue; ``record`` receives each removed span."""
+    if "(" not in text and "（" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        if _is_glue(text, match):
+            record(match.group(0))
+            return ""
+        return match.group(0)
+
+    return _GLUE.sub(replace, text)
+
+
+def _is_glue(text: str, match: re.Match[str]) -> bool:
+    syllables = re.split(r"[ '’]", match.group(2))
+    plain = [s.lower().rstrip("12345").translate(_STRIP_TONE) for s in syllables]
+    if not all(_SHAPE.match(p) for p in plain):
+        return False
+    toned = any(ch in _TONED for ch in match.group(2)) or match.group(2)[-1].isdigit()
+    if (toned and match.group(2).islower()) or (toned and len(syllables) == 1):
+        return True
+    before = text[max(0, match.start() - len(plain)) : match.start()].strip()
+    return len(before) == len(plain) and all(
+        p in _readings(ch) for p, ch in zip(plain, before, strict=True)
+    )
+
+
+@cache
+def _readings(char: str) -> frozenset[str]:
+    """Toneless pinyin readings of ``char`` (``pypinyin`` is loaded on first use)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(
+        r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    )

@@ -1,0 +1,127 @@
+"""Readers: walk RAW and turn files into raw records for :func:`process_record`.
+
+A ``.txt``/``.html``/``.htm`` file is one record carrying its bytes; a
+``.jsonl`` file gives one record per non-blank line (``source`` = ``path#N``,
+N 1-based). Problems become records with an ``error`` so the article shows up
+as an ``error`` row and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xxhash
+
+from pipeline.decode import DecodeError, decode_bytes
+
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+BODY_KEYS = ("text", "html")
+KNOWN_KEYS = ("url", "title", *BODY_KEYS)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file under RAW: where it is, its source name, and what identifies its content."""
+
+    path: Path
+    source: str
+    size: int
+    mtime_ns: int
+
+
+def scan(raw_dir: Path) -> tuple[list[InputFile], list[str]]:
+    """All input files under ``raw_dir`` in a stable order, and warnings about skipped entries."""
+    files: list[InputFile] = []
+    warnings: list[str] = []
+
+    def on_error(err: OSError) -> None:
+        warnings.append(f"cannot list {err.filename}: {err.strerror}")
+
+    for root, dirs, names in os.walk(raw_dir, onerror=on_error, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                continue
+            path = Path(root, name)
+            source = _source_name(path.relative_to(raw_dir))
+            try:
+                st = path.stat()
+            except OSError as exc:
+                files.append(InputFile(path, source, -1, -1))
+                warnings.append(f"{source}: {exc.strerror}")
+                continue
+            files.append(InputFile(path, source, st.st_size, st.st_mtime_ns))
+    files.sort(key=lambda f: f.source)
+    return files, warnings
+
+
+def _source_name(relative: Path) -> str:
+    """Relative path as valid UTF-8 text (undecodable bytes of a file name are escaped)."""
+    return os.fsencode(relative.as_posix()).decode("utf-8", errors="backslashreplace")
+
+
+def read_bytes(file: InputFile) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or ``None`` and a clear reason."""
+    try:
+        return file.path.read_bytes(), None
+    except IsADirectoryError:
+        return None, "unreadable: is a directory"
+    except OSError as exc:
+        return None, f"unreadable: {exc.strerror or exc}"
+
+
+def content_hash(data: bytes) -> str:
+    """Fast content hash used to skip unchanged files on re-runs."""
+    return xxhash.xxh3_128_hexdigest(data)
+
+
+def records_from(file: InputFile, data: bytes | None, error: str | None) -> Iterator[dict]:
+    """The raw records of one input file."""
+    if data is None:
+        yield {"source": file.source, "error": error or "unreadable"}
+        return
+    if file.source.lower().endswith(".jsonl"):
+        yield from _jsonl_records(file.source, data)
+    else:
+        yield {"source": file.source, "raw": data}
+
+
+def _jsonl_records(source: str, data: bytes) -> Iterator[dict]:
+    try:
+        text = decode_bytes(data).text
+    except DecodeError as exc:
+        yield {"source": source, "error": f"jsonl file: {exc}"}
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield _jsonl_record(f"{source}#{number}", line)
+
+
+def _jsonl_record(source: str, line: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"source": source, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+    except RecursionError:
+        return {"source": source, "error": "invalid JSON: nested too deeply"}
+    if not isinstance(obj, dict):
+        return {"source": source, "error": f"jsonl line is a {type(obj).__name__}, not an object"}
+    record: dict[str, Any] = {"source": source}
+    for key in ("url", "title"):
+        if isinstance(obj.get(key), str):
+            record[key] = obj[key]
+    bodies = [key for key in BODY_KEYS if isinstance(obj.get(key), str)]
+    if not bodies:
+        record["error"] = "jsonl line has no string 'text' or 'html'"
+    else:
+        key = bodies[-1]  # html wins over text when a line has both
+        record[key] = obj[key]
+    meta = {k: v for k, v in obj.items() if k not in KNOWN_KEYS}
+    if meta:
+        record["meta"] = meta
+    return record

@@ -1,0 +1,220 @@
+"""The core: one raw record in, its rows of every table out (pure, engine-agnostic).
+
+``process_record`` runs the stages in one direction: decode -> (html -> blocks)
+-> convert -> clean -> segment -> steps -> fees. It touches no file and keeps no
+state that changes its answer, so any engine (processes, Dask) can map it.
+Any failure becomes an ``error`` row for that article; it never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from pipeline.document import Block, Document
+from pipeline.tables import doc_id as make_doc_id
+
+Rows = dict[str, list[dict[str, Any]]]
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_SNIFF = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<meta|<body|<\?xml)", re.I)
+_TITLE_MAX = 60
+_TITLE_PUNCT = ("。", "，", "；", "！")
+
+
+def process_record(
+    record: Mapping[str, Any],
+    *,
+    segmenter: str = "jieba",
+    timings: dict[str, float] | None = None,
+) -> Rows:
+    """Turn one raw record into rows of every table.
+
+    ``record`` has ``source`` and one of ``text`` (str), ``html`` (str) or
+    ``raw`` (bytes); optional ``url`` and ``title``; ``error`` marks a record
+    the reader could not build (it becomes an error row). ``timings``, when
+    given, accumulates seconds per stage (it never changes the answer).
+    """
+    source = str(record.get("source", ""))
+    clock = _Clock(timings)
+    try:
+        if record.get("error"):
+            raise InputError(str(record["error"]))
+        doc, body = _read(record, source, clock)
+        _run_stages(doc, body, clock)
+        return _rows(doc, make_doc_id(source), segmenter, clock)
+    except Exception as exc:
+        return error_rows(record, exc)
+
+
+def error_rows(record: Mapping[str, Any], exc: BaseException | str) -> Rows:
+    """The rows of an article that failed: one ``error`` row in ``articles``."""
+    source = str(record.get("source", ""))
+    rows: Rows = {name: [] for name in ("articles", "removed", "tokens", "steps", "fees")}
+    rows["articles"].append(_error_row(make_doc_id(source), source, record, exc))
+    return rows
+
+
+class _Clock:
+    """Adds the seconds spent in each stage to a dict, when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.timings is None:
+            yield
+            return
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+class InputError(ValueError):
+    """The record itself is unusable (reported as the article's error)."""
+
+
+def _read(record: Mapping[str, Any], source: str, clock: _Clock) -> tuple[Document, str]:
+    """Build the document from whichever body the record carries; return it and the raw body."""
+    from pipeline.decode import decode_bytes
+
+    html = record.get("html")
+    text = record.get("text")
+    raw = record.get("raw")
+    if not isinstance(html, str) and not isinstance(text, str):
+        if not isinstance(raw, (bytes, bytearray, memoryview)):
+            raise InputError("record has no text, html or raw body")
+        raw = bytes(raw)
+        with clock.stage("decode"):
+            body = decode_bytes(raw, html=_looks_html(source, raw)).text
+        if _looks_html(source, raw):
+            html = body
+        else:
+            text = body
+    if isinstance(html, str):
+        with clock.stage("html"):
+            return _from_html(html, record, source), html
+    with clock.stage("decode"):
+        return _from_text(text, record, source), text
+
+
+def _looks_html(source: str, raw: bytes) -> bool:
+    if source.lower().endswith(_HTML_SUFFIXES):
+        return True
+    head = raw[:512].decode("ascii", errors="ignore")
+    return bool(_HTML_SNIFF.match(head))
+
+
+def _from_html(html: str, record: Mapping[str, Any], source: str) -> Document:
+    from pipeline.html_extract import extract_html
+
+    page = extract_html(html)
+    doc = Document(source=source, blocks=page.blocks, chars_in=len(html))
+    doc.title = _str_or_none(record.get("title")) or page.title
+    doc.url = _str_or_none(record.get("url")) or page.url
+    return doc
+
+
+def _from_text(text: str, record: Mapping[str, Any], source: str) -> Document:
+    lines = [line.strip() for line in text.splitlines()]
+    blocks = [Block(line) for line in lines if line]
+    doc = Document(source=source, blocks=blocks, chars_in=len(text))
+    doc.url = _str_or_none(record.get("url"))
+    doc.title = _str_or_none(record.get("title"))
+    if blocks and (doc.title is None or blocks[0].text == doc.title):
+        if _is_title(blocks[0].text):
+            doc.title = blocks.pop(0).text
+    return doc
+
+
+def _is_title(line: str) -> bool:
+    stripped = line.rstrip("?？!！")
+    return len(line) <= _TITLE_MAX and not any(p in stripped for p in _TITLE_PUNCT)
+
+
+def _run_stages(doc: Document, body: str, clock: _Clock) -> None:
+    from pipeline.clean import clean_document
+    from pipeline.convert import convert_document, to_simplified
+
+    if not body.strip():
+        raise InputError("empty article")
+    if not doc.blocks:
+        raise InputError("no article text found")
+    with clock.stage("convert"):
+        convert_document(doc, "\n".join(b.text for b in doc.blocks))
+    with clock.stage("clean"):
+        clean_document(doc)
+        if not doc.blocks:
+            raise InputError("no article text left after cleaning")
+        for block in doc.blocks:
+            if block.edited:  # an inline removal can join text into a convertible phrase
+                block.text = to_simplified(block.text)
+
+
+def _rows(doc: Document, doc_id: str, segmenter_name: str, clock: _Clock) -> Rows:
+    from pipeline.fees import extract_fees
+    from pipeline.segment import segmenter
+    from pipeline.steps import extract_steps
+
+    paragraphs = [block.text for block in doc.blocks]
+    text = "\n".join(paragraphs)
+    rows: Rows = {"articles": []}
+    rows["articles"].append(
+        {
+            "doc_id": doc_id,
+            "source": doc.source,
+            "url": doc.url,
+            "title": doc.title,
+            "variant": doc.variant,
+            "text": text,
+            "chars_in": doc.chars_in,
+            "chars_out": len(text),
+            "status": "ok",
+            "error": None,
+        }
+    )
+    rows["removed"] = [{"doc_id": doc_id, "rule": r.rule, "text": r.text} for r in doc.removed]
+    with clock.stage("segment"):
+        cut = segmenter(segmenter_name)
+        rows["tokens"] = [
+            {"doc_id": doc_id, "para": i, "tokens": cut(p)} for i, p in enumerate(paragraphs)
+        ]
+    with clock.stage("steps"):
+        steps = extract_steps(paragraphs, doc.title)
+        rows["steps"] = [{"doc_id": doc_id, **step} for step in steps]
+    with clock.stage("fees"):
+        rows["fees"] = [{"doc_id": doc_id, **fee} for fee in extract_fees(paragraphs)]
+    return rows
+
+
+def _error_row(
+    doc_id: str, source: str, record: Mapping[str, Any], exc: BaseException | str
+) -> dict:
+    if isinstance(exc, str):
+        reason = exc
+    elif isinstance(exc, (InputError, ValueError, TimeoutError)):
+        reason = str(exc) or type(exc).__name__
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return {
+        "doc_id": doc_id,
+        "source": source,
+        "url": _str_or_none(record.get("url")),
+        "title": _str_or_none(record.get("title")),
+        "variant": "simplified",
+        "text": "",
+        "chars_in": 0,
+        "chars_out": 0,
+        "status": "error",
+        "error": reason[:500],
+    }
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

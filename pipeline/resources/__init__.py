@@ -1,0 +1,1 @@
+"""Rule and lexicon data files; read them with :func:`pipeline.resource.read_text`."""

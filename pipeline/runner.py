@@ -1,0 +1,332 @@
+"""The local runner: maps :func:`process_record` over RAW with worker processes.
+
+Streaming and bounded: records are read lazily, grouped into batches of a
+bounded size, at most ``2 x workers`` batches are in flight, and each batch's
+rows come back as compact Arrow tables that the writer appends as row groups.
+Unchanged files (same size and mtime, or same content hash) keep their rows
+from the previous run, so a re-run on unchanged input does almost nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.fingerprint import fingerprint, package_versions
+from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
+from pipeline.record import error_rows, process_record
+from pipeline.tables import EXTRA_SCHEMAS, SCHEMA_VERSION, SCHEMAS, doc_id
+from pipeline.writers import TableWriter, read_manifest, recover, to_arrow
+
+ALL_TABLES = (*SCHEMAS, *EXTRA_SCHEMAS)
+
+
+class RunError(RuntimeError):
+    """The run itself cannot happen (missing RAW, unwritable OUT, disk full)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run: everything the CLI can set."""
+
+    raw: Path
+    out: Path
+    workers: int = max(1, os.cpu_count() or 1)
+    segmenter: str = "jieba"
+    timeout: float = 10.0
+    batch_records: int = 64
+    batch_bytes: int = 4_000_000
+    force: bool = False
+    progress: bool = True
+
+
+@dataclass
+class Batch:
+    """What a worker returns for one batch: Arrow tables and its counters."""
+
+    tables: dict[str, pa.Table]
+    timings: dict[str, float] = field(default_factory=dict)
+    records: int = 0
+    errors: Counter = field(default_factory=Counter)
+    bytes_in: int = 0
+
+
+# --------------------------------------------------------------------- workers
+
+
+class RecordTimeout(TimeoutError):
+    """An article took longer than its time budget."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise RecordTimeout("timeout: article took longer than its time budget")
+
+
+def process_with_budget(
+    record: dict[str, Any], segmenter: str, timeout: float, timings: dict[str, float]
+) -> dict[str, list[dict]]:
+    """``process_record`` under a wall-clock budget (SIGALRM where available)."""
+    use_alarm = timeout > 0 and hasattr(signal, "setitimer")
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return process_record(record, segmenter=segmenter, timings=timings)
+    except RecordTimeout as exc:
+        return error_rows(record, f"{exc} ({timeout:g} s)")
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float) -> Batch:
+    """Process a batch of records into one Arrow table per output table."""
+    rows: dict[str, list[dict]] = {name: [] for name in ALL_TABLES}
+    batch = Batch(tables={}, records=len(records))
+    for record in records:
+        batch.bytes_in += _record_size(record)
+        result = process_with_budget(record, segmenter, timeout, batch.timings)
+        for name, table_rows in result.items():
+            rows[name].extend(table_rows)
+        article = result["articles"][0]
+        if article["status"] == "error":
+            batch.errors[_reason_kind(article["error"])] += 1
+        elif record.get("meta"):
+            meta = json.dumps(record["meta"], ensure_ascii=False, sort_keys=True, default=str)
+            rows["meta"].append({"doc_id": article["doc_id"], "meta": meta})
+    batch.tables = {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}
+    return batch
+
+
+def _record_size(record: dict[str, Any]) -> int:
+    for key in ("raw", "html", "text"):
+        if key in record:
+            value = record[key]
+            return len(value) if isinstance(value, bytes) else len(value.encode("utf-8", "ignore"))
+    return 0
+
+
+def _reason_kind(reason: str | None) -> str:
+    return (reason or "error").split(":")[0][:60]
+
+
+def _init_worker() -> None:
+    """Worker start-up: ignore Ctrl-C (the parent handles it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --------------------------------------------------------------------- the run
+
+
+def run(options: Options) -> dict[str, Any]:
+    """Process ``options.raw`` into ``options.out``; return the manifest it wrote."""
+    raw, out = options.raw, options.out
+    if not raw.is_dir():
+        raise RunError(f"raw directory {raw} does not exist or is not a directory")
+    _prepare_out(out)
+    started = time.time()
+    recover(out)
+    files, warnings = scan(raw)
+    print_ = _printer(options.progress)
+    for warning in warnings:
+        print_(f"warning: {warning}")
+    stamp = fingerprint(options.segmenter)
+    previous = None if options.force else _previous(out, stamp)
+    hashes, changed = _classify(files, previous)
+    if previous is not None and not changed and set(hashes) == set(previous["inputs"]):
+        return {**previous, "up_to_date": True}
+    writer = TableWriter(out)
+    try:
+        reused = _copy_unchanged(out, writer, previous, set(hashes) - set(changed))
+        timings, errors, records, bytes_in = _process_changed(changed, writer, options)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "fingerprint": stamp,
+            "versions": package_versions(),
+            "engine": "local",
+            "workers": options.workers,
+            "segmenter": options.segmenter,
+            "started": _iso(started),
+            "finished": _iso(time.time()),
+            "seconds": round(time.time() - started, 3),
+            "files": len(files),
+            "files_processed": len(changed),
+            "files_reused": len(files) - len(changed),
+            "records_processed": records,
+            "articles_reused": reused,
+            "bytes_processed": bytes_in,
+            "counts": dict(writer.counts),
+            "errors": dict(errors.most_common()),
+            "stage_seconds": {k: round(v, 3) for k, v in sorted(timings.items())},
+            "inputs": {
+                f.source: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": hashes[f.source]}
+                for f in files
+            },
+        }
+        writer.commit(manifest)
+    except OSError as exc:
+        writer.abort()
+        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        writer.abort()
+        raise
+    return manifest
+
+
+def _prepare_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"output directory {out} is not writable: {exc.strerror or exc}") from exc
+
+
+def _previous(out: Path, stamp: str) -> dict[str, Any] | None:
+    """The last run's manifest when its tables can serve as a cache for this run."""
+    manifest = read_manifest(out)
+    if not manifest or manifest.get("fingerprint") != stamp or "inputs" not in manifest:
+        return None
+    if not all((out / f"{name}.parquet").exists() for name in ALL_TABLES):
+        return None
+    return manifest
+
+
+def _classify(
+    files: list[InputFile], previous: dict[str, Any] | None
+) -> tuple[dict[str, str], list[InputFile]]:
+    """Content hashes of all files, and the files that are new or changed."""
+    known = previous["inputs"] if previous else {}
+    hashes: dict[str, str] = {}
+    changed: list[InputFile] = []
+    for file in files:
+        old = known.get(file.source)
+        if old and old["size"] == file.size and old["mtime_ns"] == file.mtime_ns:
+            hashes[file.source] = old["hash"]
+            continue
+        data, _ = read_bytes(file)
+        hashes[file.source] = content_hash(data) if data is not None else "unreadable"
+        if not old or old["hash"] != hashes[file.source] or data is None:
+            changed.append(file)
+    return hashes, changed
+
+
+def _copy_unchanged(
+    out: Path, writer: TableWriter, previous: dict[str, Any] | None, sources: set[str]
+) -> int:
+    """Stream the previous rows of unchanged files into the new tables; return articles reused."""
+    if previous is None or not sources:
+        return 0
+    articles = pq.read_table(out / "articles.parquet", columns=["doc_id", "source"])
+    keep = [
+        d
+        for d, s in zip(articles["doc_id"].to_pylist(), articles["source"].to_pylist(), strict=True)
+        if s in sources or s.rsplit("#", 1)[0] in sources
+    ]
+    keep_ids = pa.array(keep, pa.string())
+    for name in ALL_TABLES:
+        for part in pq.ParquetFile(out / f"{name}.parquet").iter_batches(batch_size=8192):
+            table = pa.Table.from_batches([part])
+            writer.write(name, table.filter(pc.is_in(table["doc_id"], value_set=keep_ids)))
+    return len(keep)
+
+
+def _batches(files: Iterable[InputFile], options: Options) -> Iterator[list[dict[str, Any]]]:
+    """Records of ``files`` in bounded batches (by count and by bytes)."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for file in files:
+        data, error = read_bytes(file)
+        for record in records_from(file, data, error):
+            batch.append(record)
+            size += _record_size(record)
+            if len(batch) >= options.batch_records or size >= options.batch_bytes:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _process_changed(
+    files: list[InputFile], writer: TableWriter, options: Options
+) -> tuple[Counter, Counter, int, int]:
+    """Process ``files`` and append their rows; return timings, errors, records, bytes."""
+    timings: Counter = Counter()
+    errors: Counter = Counter()
+    records = bytes_in = 0
+    total = sum(max(f.size, 0) for f in files)
+    with _progress(total, options.progress) as bar:
+        for batch in _map_batches(_batches(files, options), options):
+            for name, table in batch.tables.items():
+                writer.write(name, table)
+            timings.update(batch.timings)
+            errors.update(batch.errors)
+            records += batch.records
+            bytes_in += batch.bytes_in
+            bar.update(batch.bytes_in)
+    return timings, errors, records, bytes_in
+
+
+def _map_batches(batches: Iterator[list[dict]], options: Options) -> Iterator[Batch]:
+    """Process batches in order, in this process or in a bounded pool of workers."""
+    if options.workers <= 1:
+        for records in batches:
+            yield process_batch(records, options.segmenter, options.timeout)
+        return
+    window: deque[Future[Batch]] = deque()
+    with ProcessPoolExecutor(max_workers=options.workers, initializer=_init_worker) as pool:
+        for records in batches:
+            window.append(pool.submit(process_batch, records, options.segmenter, options.timeout))
+            if len(window) >= 2 * options.workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):  # -> tqdm | _NoBar
+    if not enabled or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc="processing", file=sys.stderr)
+
+
+def _printer(enabled: bool):
+    def print_(message: str) -> None:
+        if enabled:
+            print(message, file=sys.stderr)
+
+    return print_
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+__all__ = ["Options", "RunError", "doc_id", "process_batch", "run"]

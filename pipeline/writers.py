@@ -1,0 +1,134 @@
+"""Writers: stream rows into Parquet in a staging directory, then commit atomically.
+
+Tables are appended batch by batch (one row group each) to ``OUT/.staging``,
+with the explicit schemas of :mod:`pipeline.tables`. Committing writes a
+``COMMIT`` marker, then renames each table into place, ``manifest.json`` last.
+A run killed before the marker leaves the previous tables untouched; a run
+killed during the renames is finished by the next run (:func:`recover`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.tables import EXTRA_SCHEMAS, SCHEMAS
+
+STAGING = ".staging"
+MARKER = "COMMIT"
+MANIFEST = "manifest.json"
+ALL_SCHEMAS = {**SCHEMAS, **EXTRA_SCHEMAS}
+
+
+def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows of table ``name`` as an Arrow table with the contract's schema."""
+    return pa.Table.from_pylist(rows, schema=ALL_SCHEMAS[name])
+
+
+class TableWriter:
+    """Appends Arrow tables to ``NAME.parquet`` files in ``OUT/.staging``."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.staging = out / STAGING
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.counts = dict.fromkeys(ALL_SCHEMAS, 0)
+
+    def write(self, name: str, table: pa.Table) -> None:
+        """Append ``table`` (already in the table's schema) as a row group."""
+        if table.num_rows == 0:
+            return
+        writer = self._writers.get(name)
+        if writer is None:
+            path = self.staging / f"{name}.parquet"
+            writer = pq.ParquetWriter(path, ALL_SCHEMAS[name], compression="zstd")
+            self._writers[name] = writer
+        writer.write_table(table.cast(ALL_SCHEMAS[name]))
+        self.counts[name] += table.num_rows
+
+    def close(self) -> None:
+        """Close every file; tables that got no rows are written empty."""
+        for writer in self._writers.values():
+            writer.close()
+        for name, schema in ALL_SCHEMAS.items():
+            path = self.staging / f"{name}.parquet"
+            if not path.exists():
+                pq.write_table(schema.empty_table(), path, compression="zstd")
+
+    def commit(self, manifest: dict[str, Any]) -> None:
+        """Publish the staged tables and ``manifest`` under ``OUT``."""
+        self.close()
+        _write_json(self.staging / MANIFEST, manifest)
+        _fsync_dir(self.staging)
+        (self.staging / MARKER).write_text("ok\n", encoding="utf-8")
+        _fsync_dir(self.staging)
+        recover(self.out)
+
+    def abort(self) -> None:
+        """Drop the staging directory (the previous tables stay as they were)."""
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:
+                pass
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Finish a commit that was interrupted, or discard an unfinished staging area."""
+    staging = out / STAGING
+    if not staging.is_dir():
+        return
+    if not (staging / MARKER).exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    names = sorted(p.name for p in staging.iterdir() if p.name.endswith(".parquet"))
+    for name in [*names, MANIFEST]:
+        source = staging / name
+        if source.exists():
+            _replace(source, out / name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """Rename ``source`` over ``target``; a directory target (Dask parts) is swapped out."""
+    if target.is_dir() and not target.is_symlink():
+        trash = target.with_name(target.name + ".old")
+        shutil.rmtree(trash, ignore_errors=True)
+        os.replace(target, trash)
+        os.replace(source, target)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        os.replace(source, target)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of the last committed run, or ``None``."""
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
