@@ -22,7 +22,8 @@ Rows = dict[str, list[dict[str, Any]]]
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<meta|<body|<\?xml)", re.I)
 _TITLE_MAX = 60
-_TITLE_PUNCT = ("。", "，", "；", "！")
+_TITLE_PUNCT = ("。", "；", ";")
+_TITLE_MAX_COMMAS = 2
 
 
 def process_record(
@@ -134,8 +135,13 @@ def _from_text(text: str, record: Mapping[str, Any], source: str) -> Document:
 
 
 def _is_title(line: str) -> bool:
-    stripped = line.rstrip("?？!！")
-    return len(line) <= _TITLE_MAX and not any(p in stripped for p in _TITLE_PUNCT)
+    """The first line of a text file is its title when it reads like one."""
+    commas = line.count("，") + line.count(",")
+    return (
+        len(line) <= _TITLE_MAX
+        and commas <= _TITLE_MAX_COMMAS
+        and not any(p in line for p in _TITLE_PUNCT)
+    )
 
 
 def _run_stages(doc: Document, body: str, clock: _Clock) -> None:

@@ -19,13 +19,21 @@ class UiWidget(Rule):
         self.inline = any_of(config["inline"])
         self.tokens = frozenset(config["tokens"])
         self.splitter = re.compile(r"[\s|｜·/、]+")
+        self.segments = re.compile(r"\s{2,}|[|｜]")
 
     def is_widget(self, text: str) -> bool:
-        """Whole-block widget text: a known line, or only widget words."""
+        """Whole-block widget text: known lines or widget words, alone or side by side."""
         if len(text) > 120:
             return False
         if self.line.fullmatch(text):
             return True
+        parts = [p for p in self.segments.split(text) if p.strip()]
+        if len(parts) > 1 and all(self.line.fullmatch(p) or self._words(p) for p in parts):
+            return True
+        return self._words(text)
+
+    def _words(self, text: str) -> bool:
+        """Only widget words (点赞 收藏 分享…), optionally after a 分享到 label."""
         words = [w for w in self.splitter.split(text.strip().strip("：:")) if w]
         return (
             len(words) >= 2
