@@ -131,5 +131,39 @@ def run() -> dict[str, float]:
     return measures
 
 
+def parse_speed(repeat: int = 3) -> dict[str, float]:
+    """MB/s (decoded text, UTF-8 bytes) of lxml, BeautifulSoup and extract_html on the pages."""
+    import time
+
+    import lxml.html
+    from bs4 import BeautifulSoup
+
+    folder = peer_dir()
+    if not (folder / "index.jsonl").is_file():
+        print(f"peer_html: no peer pages at {folder} (set PEER_DIR); skipped")
+        return {}
+    pages = [r["html_text"] for r in load_pages(folder)]
+    size = sum(len(p.encode("utf-8")) for p in pages) / 1e6
+    contenders: dict[str, Callable[[str], object]] = {
+        "lxml.html": lxml.html.document_fromstring,
+        "bs4(lxml)": lambda p: BeautifulSoup(p, "lxml"),
+        "bs4(html.parser)": lambda p: BeautifulSoup(p, "html.parser"),
+        "extract_html": extract_html,
+    }
+    speeds: dict[str, float] = {}
+    for name, fn in contenders.items():
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for page in pages:
+                fn(page)
+            best = min(best, time.perf_counter() - start)
+        speeds[f"speed_mb_s:{name}"] = size / best
+        print(f"{name:<18} {size / best:7.1f} MB/s  ({size:.1f} MB in {best:.3f} s)")
+    return speeds
+
+
 if __name__ == "__main__":
-    run()
+    import sys
+
+    parse_speed() if "--speed" in sys.argv else run()

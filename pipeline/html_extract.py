@@ -111,7 +111,7 @@ def _rules() -> _Rules:
 
 # ----------------------------------------------------------------------------- text helpers
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[^\S\n\u3000\xa0]*\n\s*(?=[{_CJK}])")
@@ -158,7 +158,8 @@ def _parse(html: str) -> Element | None:
         root = None
     if root is not None and not any(e.level_name == "FATAL" for e in parser.error_log):
         return root
-    return _parse_bs4(html) or root
+    fallback = _parse_bs4(html)
+    return fallback if fallback is not None else root
 
 
 def _parse_bs4(html: str) -> Element | None:
@@ -407,13 +408,23 @@ def _is_flat_row(tr: Element) -> bool:
     """A table row whose cells hold only inline content and little text becomes one block."""
     for _ in tr.iterdescendants(*_INNER_BLOCKS):
         return False
-    text = tr.text_content()
-    return len(text) <= 300 and text.count("\n") < 12
+    breaks = 0
+    for br in tr.iterdescendants("br"):
+        breaks += 1
+        after = br.getnext()
+        if breaks >= 3 or (after is not None and after.tag == "br" and not (br.tail or "").strip()):
+            return False  # line breaks that make paragraphs: a layout cell, not a data row
+    return len(_text_of(tr)) <= 300
+
+
+def _text_of(el: Element) -> str:
+    """All text under ``el`` (works for lxml.html and plain etree elements alike)."""
+    return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
 def _has_prose(el: Element) -> bool:
     """Whether a soft-drop element (say a page-wide ASP.NET ``<form>``) holds article text."""
-    text = el.text_content()
+    text = _text_of(el)
     return len(text) >= 200 and text.count("，") + text.count("。") >= 5
 
 
@@ -594,6 +605,9 @@ class _Scorer:
 # ----------------------------------------------------------------------------- trimming
 
 
+_TOP_WINDOW = 15  # blocks at the head of the container checked for titles and bylines
+
+
 class _Trimmer:
     """Drops non-body lines from the container's blocks, keeping an audit trail."""
 
@@ -611,7 +625,7 @@ class _Trimmer:
         blocks = self._related(blocks)
         blocks = self._notices(blocks)
         blocks = [b for b in blocks if not self._ui(b)]
-        while blocks and self._tail_junk(blocks[-1]):
+        while blocks and self._tail_junk(blocks[-1], blocks):
             self.drop("html_footer", blocks.pop())
         return blocks
 
@@ -625,8 +639,8 @@ class _Trimmer:
         """Before the first body paragraph: title repeats, bylines, breadcrumbs, labels."""
         out: list[_Raw] = []
         started = False
-        for b in blocks:
-            if not started:
+        for i, b in enumerate(blocks):
+            if not started and i < _TOP_WINDOW:
                 rule = self._top_rule(b)
                 if rule:
                     self.drop(rule, b)
@@ -686,11 +700,12 @@ class _Trimmer:
                 return blocks[:i]
         return blocks
 
-    def _tail_junk(self, b: _Raw) -> bool:
+    def _tail_junk(self, b: _Raw, blocks: list[_Raw]) -> bool:
         if b.link_ratio >= 0.5 and b.chars <= 60:
-            return True
-        if b.chars <= 4 and not any(c in self.rules.sentence_end for c in b.text):
-            return True
+            # an item of a list that is not a link list (a last step "登录<a>官网</a>") stays
+            return b.list_id is None or all(
+                o.link_ratio >= 0.5 for o in blocks if o.list_id == b.list_id
+            )
         return b.chars <= 120 and bool(
             self.rules.match("ui_line", b.text) or self.rules.search("footer_line", b.text)
         )
@@ -740,7 +755,7 @@ def _find_url(root: Element) -> str | None:
 def _texts(root: Element, tag: str) -> list[str]:
     out = []
     for el in root.iter(tag):
-        text = normalise_space(html_lib.unescape(el.text_content()))
+        text = normalise_space(html_lib.unescape(_text_of(el)))
         if 2 <= len(text) <= 200:
             out.append(text)
     return out
@@ -769,7 +784,11 @@ def _find_title(root: Element, rules: _Rules) -> str | None:
 
 
 def strip_site_name(title: str, rules: _Rules | None = None) -> str:
-    """Remove a site-name suffix or prefix: ``"如何退POS机押金_某某财经网"`` -> ``"如何退POS机押金"``."""
+    """Remove a site-name suffix or prefix.
+
+    ``"如何退POS机押金_某某财经网"`` -> ``"如何退POS机押金"``; a ``：`` or ``-`` only splits off
+    a site-like tail, so ``"分期乐：提前还款的三个步骤"`` stays whole.
+    """
     rules = rules or _rules()
     title = normalise_space(title)
     while parts := list(rules.patterns["title_strong_separators"].finditer(title)):
@@ -777,11 +796,12 @@ def strip_site_name(title: str, rules: _Rules | None = None) -> str:
         if len(head) < 4 or (len(tail) > 16 and not rules.search("site_suffix", tail)):
             break
         title = head
-    if parts := list(rules.patterns["title_weak_separators"].finditer(title)):
+    while parts := list(rules.patterns["title_weak_separators"].finditer(title)):
         head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
         dash = parts[-1].group() in "-—–" and len(tail) <= 6 and len(head) >= 8
-        if len(head) >= 4 and len(tail) <= 12 and (dash or rules.search("site_suffix", tail)):
-            title = head
+        if len(head) < 4 or len(tail) > 12 or not (dash or rules.search("site_suffix", tail)):
+            break
+        title = head
     head, _, tail = title.rpartition(" ")
     if len(head) >= 4 and 2 <= len(tail) <= 12 and rules.search("site_suffix", tail):
         title = head.strip()
