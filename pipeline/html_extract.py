@@ -67,10 +67,7 @@ class _Rules:
     pre: frozenset[str]
     widget: frozenset[str]
     tag_base: dict[str, float]
-    positive_hints: tuple[str, ...]
-    positive_tokens: frozenset[str]
-    negative_hints: tuple[str, ...]
-    negative_tokens: frozenset[str]
+    class_hints: dict[str, tuple[tuple[str, ...], frozenset[str]]]
     punctuation: frozenset[str]
     sentence_end: frozenset[str]
     patterns: dict[str, re.Pattern[str]]
@@ -99,10 +96,10 @@ def _rules() -> _Rules:
         pre=frozenset(raw["pre_tags"]),
         widget=frozenset(raw["widget_tags"]),
         tag_base=dict(raw["tag_base_scores"]),
-        positive_hints=tuple(raw["positive_hints"]),
-        positive_tokens=frozenset(raw["positive_tokens"]),
-        negative_hints=tuple(raw["negative_hints"]),
-        negative_tokens=frozenset(raw["negative_tokens"]),
+        class_hints={
+            name: (tuple(hints["substrings"]), frozenset(hints["tokens"]))
+            for name, hints in raw["class_hints"].items()
+        },
         punctuation=frozenset(raw["punctuation"]),
         sentence_end=frozenset(raw["sentence_end"]),
         patterns=patterns,
@@ -371,7 +368,7 @@ class _Walker:
 
     def _emit(self, text: str, links: int) -> None:
         owner = self._owners[-1]
-        kind, list_id = "p", None
+        kind, list_id, chars = "p", None, _visible_len(text)
         top = self._lists[-1] if self._lists else None
         if isinstance(top, _ItemFrame):
             list_id = top.frame.list_id
@@ -385,7 +382,7 @@ class _Walker:
         elif owner.tag in self.rules.heading:
             kind = "h"
         punct = sum(1 for c in text if c in self.rules.punctuation)
-        self.blocks.append(_Raw(text, links, owner, kind, list_id, _visible_len(text), punct))
+        self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, punct))
 
 
 def _split_lines(pieces: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
@@ -454,23 +451,25 @@ class _Stats:
         return self.text(span) >= 100 and punct >= 4 and self.link_density(span) < 0.3
 
 
-def _class_weight(el: Element, rules: _Rules, cache_: dict[Element, float]) -> float:
-    """Readability-style class/id weight: +25 per positive, -25 per negative attribute."""
-    if el in cache_:
-        return cache_[el]
-    weight = 0.0
+def _hinted(el: Element, rules: _Rules, group: str) -> int:
+    """How many of ``el``'s class and id attributes carry a hint of ``group``."""
+    substrings, tokens = rules.class_hints[group]
+    count = 0
     for attr in ("class", "id"):
         value = el.get(attr)
         if not value:
             continue
         low = value.lower()
-        tokens = set(_TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()))
-        if tokens & rules.negative_tokens or any(h in low for h in rules.negative_hints):
-            weight -= 25
-        if tokens & rules.positive_tokens or any(h in low for h in rules.positive_hints):
-            weight += 25
-    cache_[el] = weight
-    return weight
+        if any(h in low for h in substrings) or not tokens.isdisjoint(
+            _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower())
+        ):
+            count += 1
+    return count
+
+
+def _class_weight(el: Element, rules: _Rules) -> float:
+    """Readability-style class/id weight: +25 per positive, -25 per negative attribute."""
+    return 25.0 * (_hinted(el, rules, "positive") - _hinted(el, rules, "negative"))
 
 
 def _block_ancestors(el: Element, rules: _Rules, limit: int) -> Iterator[Element]:
@@ -532,7 +531,9 @@ class _Scorer:
         return {el: s * (1 - self.stats.link_density(self.spans[el])) for el, s in raw.items()}
 
     def weight(self, el: Element) -> float:
-        return _class_weight(el, self.rules, self.weights)
+        if el not in self.weights:
+            self.weights[el] = _class_weight(el, self.rules)
+        return self.weights[el]
 
     def select(self) -> list[Element]:
         """The chosen container and its relevant siblings, in document order."""
@@ -587,7 +588,7 @@ class _Scorer:
         )
 
     def widget_blocks(self, roots: list[Element]) -> set[int]:
-        """Indices of blocks inside negative-hinted, non-prose elements under ``roots``."""
+        """Indices of blocks inside widget-hinted, non-prose elements under ``roots``."""
         ranges = [self.spans[r] for r in roots]
         out: set[int] = set()
         for el, span in self.spans.items():
@@ -595,9 +596,9 @@ class _Scorer:
                 continue
             if not any(lo <= span[0] and span[1] <= hi for lo, hi in ranges):
                 continue
-            if el.tag not in self.rules.widget:
+            if el.tag not in self.rules.widget or self.stats.is_prose(span):
                 continue
-            if self.weight(el) < 0 and not self.stats.is_prose(span):
+            if _hinted(el, self.rules, "widget") and not _hinted(el, self.rules, "positive"):
                 out.update(range(*span))
         return out
 
