@@ -1,0 +1,740 @@
+"""Extract step-by-step procedures (第一步…, 1. / 1、 / (1) / ①, 首先…最后) from article paragraphs.
+
+Entry point: :func:`extract_steps`. The input is the cleaned, Simplified body of one
+article as a list of paragraphs; the output has one dict per step with the columns of
+the ``steps`` table in CONTRACT.md (minus ``doc_id``).
+
+How it works, in linear passes:
+
+1. *Segment*: every paragraph is scanned once for step markers (patterns and word lists
+   live in ``resources/steps_rules.json``). A marker inside a paragraph only counts when it
+   continues or starts a consecutive sequence, so decimals, dates, ``1.1`` section numbers
+   and phone numbers never split text. Paragraphs become a flat sequence of *units*
+   (a marker and its text) and *plain* segments (everything else).
+2. *Build*: units are chained into lists (same marker family, numbers consecutive from 1);
+   a list that starts right under an open item of another family is its sub-list.
+3. *Bodies*: a short step heading line (``第一步：登录账号``) takes the plain paragraphs
+   after it as its body.
+4. *Classify*: a list is a procedure when its heading or introducing sentence (or, for
+   the first list, the article title) reads as procedural and not as 注意事项, 常见问题,
+   原因 … ; a sub-list is judged by its parent step's title.
+Paragraphs opened by 首先 … 然后 … 最后 become units of their own family before step 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from itertools import islice
+from typing import Any
+
+__all__ = ["extract_steps"]
+
+RULES_FILE = "steps_rules.json"
+MAX_MARKS_PER_PARA = 2000  # markers examined per paragraph (hostile input guard)
+MAX_CHUNKS = 400  # whitespace chunks examined per text
+MAX_GAP = 8  # plain segments allowed between two items of one list
+CONTEXT_PLAINS = 3  # plain segments looked at above a list for its heading
+TAIL = 600  # characters of a plain segment read for its introducing sentence
+HEADING_MAX = 40  # longest line that can be a heading or a step title line
+LEADIN_MAX = 60  # longest line ending in a colon that still leads in a sub-list
+TITLE_MAX = 30  # longest step title taken from a first clause
+OUTLINE_TITLE_MAX = 16  # longest item title checked for section words
+SIBLING_VERB_SHARE = 0.3  # verb share that lets a list follow an earlier procedure's style
+COLON_PREFIX_MAX = 6  # a heading may hold a colon only after a short label (第一部分：)
+
+SEQ_FAMILY = "sequence"
+_SENT_END = "。！？!?；;"
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_WS_RE = re.compile(r"\S+")
+_LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
+_TRAIL_SEP_RE = re.compile(r"[\s；;，,、]+$")
+_NOT_HEADING_RE = re.compile(r"[。；;！!，,]")
+_DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_SENT_SPLIT_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
+_CLAUSE_END_RE = re.compile(r"[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])")
+_CLAUSE_PUNCT_RE = re.compile(r"[:：，,。；;！!？?]")
+_KEY_STRIP_RE = re.compile(r"[\s\W_]+")
+
+
+# ---------------------------------------------------------------- resources
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    """The parsed rule file (cached)."""
+    path = resources.files("pipeline").joinpath("resources", RULES_FILE)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _words(key: str) -> tuple[str, ...]:
+    """A word list from the rule file."""
+    return tuple(_rules()[key])
+
+
+@cache
+def _strong_families() -> frozenset[str]:
+    """Marker families that say "step" by themselves (第一步, 步骤一)."""
+    return frozenset(f["name"] for f in _rules()["marker_families"] if f["strong"])
+
+
+@cache
+def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One alternation over all marker families, and the family name of each branch."""
+    rules = _rules()
+    cls = "".join(re.escape(ch) for ch in rules["boundary_chars"])
+    prefixes = {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}
+    parts, names = [], []
+    for i, fam in enumerate(rules["marker_families"]):
+        body = fam["pattern"].replace("(?P<n>", f"(?P<n{i}>")
+        parts.append(f"(?P<f{i}>{prefixes[fam['boundary']]}{body})")
+        names.append(fam["name"])
+    return re.compile("|".join(parts)), tuple(names)
+
+
+@cache
+def _seq_re() -> re.Pattern[str]:
+    """Paragraph-start pattern for 首先 / 然后 / 最后 style markers."""
+    seq = _rules()["sequence_words"]
+    words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
+    return re.compile(r"^(" + "|".join(map(re.escape, words)) + r")[\s,，:：、]*")
+
+
+def _has(text: str | None, key: str) -> bool:
+    """Whether ``text`` contains any word of list ``key``."""
+    return bool(text) and any(w in text for w in _words(key))
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class _Mark:
+    family: str
+    number: int
+    marker: str
+    start: int
+    end: int
+
+
+@dataclass(eq=False)
+class _Plain:
+    idx: int
+    para: int
+    pos: int
+    text: str
+    brk: bool  # reads as (or holds) a section heading
+    consumed: bool = False
+
+
+@dataclass(eq=False)
+class _Unit:
+    idx: int
+    para: int
+    pos: int
+    family: str
+    number: int
+    marker: str
+    content: str
+    inline: bool
+    bodies: list[str] = field(default_factory=list)
+    owner: _List | None = None
+
+
+@dataclass(eq=False)
+class _List:
+    family: str
+    units: list[_Unit]
+    parent: _Unit | None = None
+    parent_list: _List | None = None
+    procedure: bool = False
+    container: bool = False
+    heading: str | None = None
+
+
+_Item = _Plain | _Unit
+
+
+# ---------------------------------------------------------------- text predicates
+
+
+def _cn_int(s: str) -> int:
+    """Value of a Chinese numeral up to 99 (一, 十二, 二十三); 0 if malformed."""
+    if "十" not in s:
+        return _CN_DIGITS.get(s, 0) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    t = _CN_DIGITS.get(tens, 0) if tens else 1
+    o = _CN_DIGITS.get(ones, 0) if ones else 0
+    return 0 if (tens and not t) or (ones and not o) else t * 10 + o
+
+
+def _to_int(s: str) -> int:
+    """Numeric value of a captured step number (arabic, Chinese, ① or ⑴)."""
+    ch = s[0]
+    if "①" <= ch <= "⑳":
+        return ord(ch) - ord("①") + 1
+    if "⑴" <= ch <= "⒇":
+        return ord(ch) - ord("⑴") + 1
+    try:
+        return int(s)
+    except ValueError:
+        return _cn_int(s)
+
+
+def _is_heading(text: str) -> bool:
+    """A short line without sentence punctuation: reads as a section heading."""
+    t = text.strip()
+    if not 2 <= len(t) <= HEADING_MAX or t[-1] in "。！!；;，,、：:…":
+        return False
+    if _NOT_HEADING_RE.search(t) or _DATE_RE.search(t):
+        return False
+    if max(t.find(":"), t.find("：")) > COLON_PREFIX_MAX:
+        return False
+    return len(_CJK_RE.findall(t)) >= 2
+
+
+def _is_title_line(content: str) -> bool:
+    """A step's own line is just its title (body follows) or a lead-in ending in a colon."""
+    t = content.strip()
+    if not t:
+        return True
+    if t[-1] in ":：":
+        return len(t) <= LEADIN_MAX
+    return _is_heading(t)
+
+
+def _is_sentence(text: str) -> bool:
+    """A chunk long enough and punctuated like running text."""
+    return len(text) >= 8 and any(ch in text for ch in "，,。：:；;")
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Whitespace-separated chunks (offset, text); a space between ASCII words does not split."""
+    out: list[tuple[int, str]] = []
+    for m in islice(_WS_RE.finditer(text), MAX_CHUNKS):
+        s, w = m.start(), m.group()
+        if out and out[-1][1][-1:].isascii() and out[-1][1][-1:].isalnum() and w[:1].isascii():
+            if w[:1].isalnum() and s - (out[-1][0] + len(out[-1][1])) == 1:
+                out[-1] = (out[-1][0], text[out[-1][0] : m.end()])
+                continue
+        out.append((s, w))
+    return out
+
+
+def _heading_chunk(chunks: list[tuple[int, str]], first: int) -> int | None:
+    """Index of the first chunk (from ``first``) that is a heading embedded in running text."""
+    for c in range(first, len(chunks)):
+        w = chunks[c][1]
+        if len(w) < 4 or not _is_heading(w):
+            continue
+        if c > 0 and chunks[c - 1][1][-1] not in _SENT_END:
+            continue
+        if c + 1 < len(chunks):
+            if _is_sentence(chunks[c + 1][1]):
+                return c
+        elif c > 0:
+            return c
+    return None
+
+
+def _pieces(text: str) -> list[str]:
+    """Sentences and whitespace-separated chunks of ``text``, in order."""
+    out: list[str] = []
+    for _, chunk in _chunks(text):
+        out.extend(s for s in _SENT_SPLIT_RE.findall(chunk) if s.strip())
+    return out
+
+
+def _key(text: str) -> str:
+    """Comparison key for headings: no spaces or punctuation."""
+    return _KEY_STRIP_RE.sub("", text[:80])
+
+
+def _clean_content(text: str) -> str:
+    """Step text without the separator after the marker or trailing list punctuation."""
+    return _TRAIL_SEP_RE.sub("", _LEAD_SEP_RE.sub("", text, count=1))
+
+
+def _title(content: str) -> str | None:
+    """The step's short head: its whole title line, or the text before a colon / first clause."""
+    t = content[:200].strip()
+    if not t:
+        return None
+    if _is_title_line(t) and len(t) <= HEADING_MAX + 1 and not _CLAUSE_PUNCT_RE.search(t[:-1]):
+        return t.rstrip(":：").strip() or None
+    m = _CLAUSE_END_RE.search(t)
+    head = (t[: m.start()] if m else t).strip()
+    return head if 1 <= len(head) <= TITLE_MAX else None
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+def _find_marks(para: str) -> list[_Mark]:
+    """All marker candidates in a paragraph (bounded)."""
+    regex, names = _marker_re()
+    out: list[_Mark] = []
+    for m in islice(regex.finditer(para), MAX_MARKS_PER_PARA):
+        i = int(m.lastgroup[1:])  # type: ignore[index]
+        number = _to_int(m.group(f"n{i}"))
+        if number > 0:
+            out.append(_Mark(names[i], number, m.group(), m.start(), m.end()))
+    return out
+
+
+def _accept(marks: list[_Mark], carried: dict[str, int]) -> list[_Mark]:
+    """Keep markers that open a paragraph or chain consecutively with another marker."""
+    last_two = {mk.family: mk.start for mk in marks if mk.number == 2}
+    accepted: list[_Mark] = []
+    prev: dict[str, int] = {}
+    for mk in marks:
+        if mk.start == 0:
+            ok = True
+        elif mk.number == 1:
+            ok = last_two.get(mk.family, -1) > mk.start
+        elif mk.family in prev:
+            ok = prev[mk.family] == mk.number - 1
+        else:
+            ok = carried.get(mk.family) == mk.number - 1
+        if ok:
+            accepted.append(mk)
+            prev[mk.family] = mk.number
+    return accepted
+
+
+def _cut_tail(content: str, allow_intro: bool) -> tuple[str, str]:
+    """Split the last run-together item from a heading / intro that follows it in the paragraph."""
+    chunks = _chunks(content)
+    c = _heading_chunk(chunks, 1)
+    if c is not None:
+        s = chunks[c][0]
+        return content[:s], content[s:]
+    t = content.rstrip()
+    if allow_intro and t.endswith((":", "：")):
+        window = max(0, len(t) - TAIL)
+        cut = max(t.rfind(ch, window, len(t) - 1) for ch in _SENT_END + " ")
+        if cut > 0:
+            return content[: cut + 1], content[cut + 1 :]
+    return content, ""
+
+
+def _plain(items: list[_Item], para: int, pos: int, text: str) -> None:
+    """Append a plain segment, noting whether it holds a heading."""
+    chunks = _chunks(text)
+    brk = _is_heading(text) or (len(chunks) > 1 and _heading_chunk(chunks, 0) is not None)
+    items.append(_Plain(len(items), para, pos, text, brk))
+
+
+def _segment(paragraphs: list[str]) -> list[_Item]:
+    """Turn paragraphs into a flat sequence of marked units and plain segments."""
+    items: list[_Item] = []
+    carried: dict[str, int] = {}
+    for pi, para in enumerate(paragraphs):
+        marks = _accept(_find_marks(para), carried)
+        if not marks:
+            if _is_heading(para):
+                carried.clear()
+            _plain(items, pi, 0, para)
+            continue
+        if marks[0].start > 0:
+            _plain(items, pi, 0, para[: marks[0].start].strip())
+        inline = len(marks) > 1 or marks[0].start > 0
+        for k, mk in enumerate(marks):
+            nxt = marks[k + 1] if k + 1 < len(marks) else None
+            content = para[mk.end : nxt.start if nxt else len(para)]
+            tail = ""
+            if inline and (nxt is None or nxt.number == 1):
+                content, tail = _cut_tail(content, nxt is not None and nxt.family == mk.family)
+            unit = _Unit(len(items), pi, mk.start, mk.family, mk.number, mk.marker, "", inline)
+            unit.content = _clean_content(content)
+            items.append(unit)
+            if tail.strip():
+                _plain(items, pi, mk.end + len(content), tail.strip())
+            carried[mk.family] = mk.number
+    return items
+
+
+# ---------------------------------------------------------------- 首先 … 最后
+
+
+def _mark_sequences(items: list[_Item]) -> None:
+    """Turn runs of paragraphs opened by 首先 … 其次/然后 … 最后 (three or more) into units."""
+    seq = _rules()["sequence_words"]
+    regex = _seq_re()
+    run: list[tuple[_Plain, str, int]] = []
+    gap = 0
+
+    def close() -> None:
+        if len(run) >= 3:
+            for n, (p, word, end) in enumerate(run, 1):
+                content = _clean_content(p.text[end:])
+                items[p.idx] = _Unit(p.idx, p.para, p.pos, SEQ_FAMILY, n, word, content, False)
+        run.clear()
+
+    for it in list(items):
+        m = regex.match(it.text) if isinstance(it, _Plain) and it.pos == 0 else None
+        word = m.group(1) if m else ""
+        if m and word in seq["first"]:
+            close()
+            run.append((it, word, m.end()))  # type: ignore[arg-type]
+        elif m and run and (word in seq["middle"] or word in seq["last"]):
+            run.append((it, word, m.end()))  # type: ignore[arg-type]
+            if word in seq["last"]:
+                close()
+        elif run:
+            gap = gap + 1 if run[-1][0].idx < it.idx - gap else 1
+            if isinstance(it, _Unit) or it.brk or it.idx - run[-1][0].idx > 3:
+                close()
+    close()
+
+
+# ---------------------------------------------------------------- list building
+
+
+def _reappears(u: _Unit, keys: dict[str, int]) -> bool:
+    """The unit is a short heading that shows up again further down (a contents entry)."""
+    return _is_heading(u.content) and keys.get(_key(u.content), -1) > u.idx
+
+
+def _place(
+    u: _Unit, stack: list[_List], lists: list[_List], gap: int, keys: dict[str, int]
+) -> None:
+    """Append ``u`` to the open list it continues, or open a new (sub-)list with it."""
+    for k in range(len(stack) - 1, -1, -1):
+        lst = stack[k]
+        if lst.family == u.family and lst.units[-1].number == u.number - 1:
+            del stack[k + 1 :]
+            lst.units.append(u)
+            u.owner = lst
+            return
+    if u.number != 1:
+        return
+    for k, lst in enumerate(stack):
+        if lst.family == u.family:
+            del stack[k:]
+            break
+    parent = None
+    if stack:
+        p = stack[-1].units[-1]
+        nests = gap == 0 or (gap <= 2 and _is_title_line(p.content))
+        if nests and not _reappears(p, keys):
+            parent = p
+        else:
+            stack.clear()
+    new = _List(u.family, [u], parent, stack[-1] if parent else None)
+    u.owner = new
+    lists.append(new)
+    stack.append(new)
+
+
+def _build(items: list[_Item], keys: dict[str, int]) -> list[_List]:
+    """Chain units into lists; headings and long gaps close the open lists."""
+    lists: list[_List] = []
+    stack: list[_List] = []
+    gap = 0
+    prev: _Item | None = None
+    for it in items:
+        if isinstance(it, _Plain):
+            gap += 1
+            body_line = isinstance(prev, _Unit) and not prev.inline and _is_title_line(prev.content)
+            if (it.brk and not body_line) or gap > MAX_GAP:
+                stack.clear()
+        else:
+            _place(it, stack, lists, gap, keys)
+            gap = 0
+        prev = it
+    return lists
+
+
+def _mark_containers(lists: list[_List]) -> None:
+    """A list most of whose items hold their own sub-lists is a set of sections, not steps."""
+    parents = {id(x.parent) for x in lists if x.parent is not None and len(x.units) > 1}
+    strong = _strong_families()
+    for lst in lists:
+        nested = sum(id(u) in parents for u in lst.units)
+        lst.container = lst.family not in strong and nested >= 2 and nested * 2 >= len(lst.units)
+
+
+def _starts_conclusion(text: str) -> bool:
+    """A closing paragraph (总之, 综上 …) that is not part of the last step."""
+    return text.startswith(_words("conclusion_starts"))
+
+
+def _body_plains(items: list[_Item], u: _Unit, last: bool, limit: int) -> list[_Plain]:
+    """Plain paragraphs after a step title line that belong to the step."""
+    out: list[_Plain] = []
+    k = u.idx + 1
+    while k < len(items) and len(out) < limit:
+        p = items[k]
+        if not isinstance(p, _Plain) or (p.brk and (out or last)):
+            break
+        if last and _starts_conclusion(p.text):
+            break
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        leads_other = isinstance(nxt, _Unit) and (nxt.owner is None or nxt.owner.parent is not u)
+        if last and p.text.rstrip().endswith((":", "：")) and leads_other:
+            break
+        out.append(p)
+        k += 1
+    return out
+
+
+def _attach_bodies(lists: list[_List], items: list[_Item]) -> None:
+    """Give step title lines their body paragraphs (the last step no more than the others)."""
+    for lst in lists:
+        counts = [0]
+        for j, u in enumerate(lst.units):
+            if u.inline or not _is_title_line(u.content):
+                continue
+            last = j == len(lst.units) - 1
+            limit = max(counts) if last and len(lst.units) > 1 else MAX_GAP
+            plains = _body_plains(items, u, last, limit)
+            counts.append(len(plains))
+            u.bodies = [p.text for p in plains]
+            for p in plains:
+                p.consumed = True
+
+
+# ---------------------------------------------------------------- classification
+
+
+def _verdict(text: str | None, heading: bool) -> str:
+    """``neg`` / ``pos`` / ``mixed`` / ``weak`` / ``none``: how procedural a heading reads.
+
+    ``heading`` says ``text`` is a heading line or title rather than running text, which
+    lets the broader non-procedure words count too.
+    """
+    if not text:
+        return "none"
+    neg = _has(text, "non_procedure") or (heading and _has(text, "non_procedure_heading"))
+    strong = _has(text, "procedure_strong")
+    if neg:
+        return "mixed" if strong else "neg"
+    if strong:
+        return "pos"
+    return "weak" if _has(text, "procedure_weak") else "none"
+
+
+def _context(items: list[_Item], start: int, bodies: bool) -> tuple[str | None, str | None]:
+    """Nearest heading line and introducing sentence above item ``start``.
+
+    ``bodies`` lets the walk read paragraphs already taken as a step's body.
+    """
+    intro = None
+    k, seen = start - 1, 0
+    while k >= 0 and seen < CONTEXT_PLAINS:
+        it = items[k]
+        if not isinstance(it, _Plain) or (it.consumed and not bodies):
+            break
+        seen += 1
+        if _is_heading(it.text):
+            return it.text.strip(), intro
+        chunks = [w for _, w in _chunks(it.text[-TAIL:])]
+        if chunks and intro is None:
+            sentences = [x for x in _SENT_SPLIT_RE.findall(chunks[-1]) if x.strip()]
+            intro = sentences[-1].strip() if sentences else None
+        for c in range(len(chunks) - 1, max(-1, len(chunks) - 4), -1):
+            w = chunks[c]
+            if len(w) >= 4 and _is_heading(w) and (c == 0 or chunks[c - 1][-1] in _SENT_END):
+                if c < len(chunks) - 1 or len(chunks) > 1:
+                    return w, intro
+        k -= 1
+    return None, intro
+
+
+def _starts_with_verb(text: str) -> bool:
+    """The text opens with an action verb (登录, 点击 …), maybe after 先 / 再 / 请."""
+    t = text.lstrip()[:12]
+    for prefix in ("", *_words("verb_prefixes")):
+        if t.startswith(prefix) and t[len(prefix) :].startswith(_words("action_verbs")):
+            return True
+    return False
+
+
+def _verb_share(units: list[_Unit]) -> float:
+    """Share of items that open with an action verb."""
+    return sum(_starts_with_verb(u.content) for u in units) / max(1, len(units))
+
+
+def _is_outline(units: list[_Unit]) -> bool:
+    """Items that name article sections (…注意事项, …条件, 哪些…) make an outline, not steps."""
+    for u in units:
+        t = (_title(u.content) or "").rstrip("?？")
+        if 0 < len(t) <= OUTLINE_TITLE_MAX:
+            if t.endswith(_words("outline_words")) or _has(t, "question_words"):
+                return True
+    return False
+
+
+def _toc_keys(items: list[_Item]) -> dict[str, int]:
+    """Heading-like texts and step titles by key, with the last place each occurs."""
+    keys: dict[str, int] = {}
+    for it in items:
+        text = it.text if isinstance(it, _Plain) else it.content
+        if _is_heading(text) and (k := _key(text)):
+            keys[k] = it.idx
+    return keys
+
+
+def _is_toc(lst: _List, keys: dict[str, int]) -> bool:
+    """A list whose items reappear later as headings is a table of contents."""
+    return sum(_reappears(u, keys) for u in lst.units) * 2 >= len(lst.units)
+
+
+def _ordered_verdicts(heading: str | None, intro: str | None) -> list[str]:
+    """Verdicts of a list's context, most telling first.
+
+    An introducing sentence (ends in a colon or says 以下 / 如下 …) speaks for the list right
+    below it and outranks the section heading; any other last sentence ranks after it.
+    """
+    cue = bool(intro) and (intro.rstrip().endswith((":", "：")) or _has(intro, "intro_cues"))
+    v_intro = _verdict(intro, False)
+    return [v_intro, _verdict(heading, True)] if cue else [_verdict(heading, True), v_intro]
+
+
+def _decisive(verdicts: list[str]) -> bool | None:
+    """The first clear verdict (``pos`` / ``neg``), if any."""
+    for v in verdicts:
+        if v in ("pos", "neg"):
+            return v == "pos"
+    return None
+
+
+@dataclass
+class _Context:
+    """What the surroundings of one list say."""
+
+    verdicts: list[str]  # heading line and introducing sentence, most telling first
+    title: str | None  # verdict of the article title, when it counts for this list
+    sibling: bool  # an earlier procedure used the same marker family
+
+
+def _judge(c: _Context, lst: _List) -> bool:
+    """Decide whether a top-level list is a procedure."""
+    strong = lst.family in _strong_families() or lst.family == SEQ_FAMILY
+    decided = _decisive(c.verdicts)
+    if decided is not None:
+        return decided
+    if "mixed" in c.verdicts:
+        return strong or (not _is_outline(lst.units) and _verb_share(lst.units) >= 0.5)
+    if c.title == "neg":
+        return False
+    if strong:
+        return True
+    if _is_outline(lst.units):
+        return False
+    share = _verb_share(lst.units)
+    if c.title == "pos" or (c.sibling and share >= SIBLING_VERB_SHARE):
+        return True
+    needed = 0.5 if "weak" in c.verdicts or c.title in ("weak", "mixed") else 0.6
+    return share >= needed
+
+
+def _parent_title(u: _Unit) -> str | None:
+    """A parent step's title, which heads its sub-list."""
+    return _title(u.content) or u.content[:HEADING_MAX] or None
+
+
+def _judge_child(lst: _List, intro: str | None) -> bool:
+    """A sub-list follows its intro and parent step, else the parent list's verdict."""
+    assert lst.parent is not None and lst.parent_list is not None
+    verdicts = _ordered_verdicts(None, intro)
+    verdicts.insert(1, _verdict(lst.parent.content[:LEADIN_MAX], False))
+    decided = _decisive(verdicts)
+    if decided is not None:
+        return decided
+    if "mixed" in verdicts:
+        return not _is_outline(lst.units) and _verb_share(lst.units) >= 0.5
+    return lst.parent_list.procedure
+
+
+def _classify(
+    lists: list[_List], items: list[_Item], keys: dict[str, int], title: str | None
+) -> None:
+    """Set ``procedure`` and ``heading`` of every list, in reading order."""
+    first = True
+    families: set[str] = set()
+    for lst in sorted(lists, key=lambda x: x.units[0].idx):
+        if lst.container:
+            continue
+        child = lst.parent is not None and lst.parent_list is not None
+        heading, intro = _context(items, lst.units[0].idx, child)
+        if lst.parent is not None and lst.parent_list is not None:
+            lst.heading = heading = _parent_title(lst.parent)
+            if not lst.parent_list.container:
+                lst.procedure = _judge_child(lst, intro)
+                continue
+        elif _is_toc(lst, keys):
+            continue
+        use_title = first and len(lst.units) > 1 and bool(title)
+        c = _Context(
+            _ordered_verdicts(heading, intro),
+            _verdict(title, True) if use_title else None,
+            lst.family in families,
+        )
+        lst.procedure = _judge(c, lst)
+        lst.heading = heading or intro or (title if use_title else None)
+        first = first and len(lst.units) < 2
+        if lst.procedure and len(lst.units) > 1:
+            families.add(lst.family)
+
+
+# ---------------------------------------------------------------- output
+
+
+def _rows(lists: list[_List]) -> list[dict[str, Any]]:
+    """Flatten procedures into ``steps`` rows, numbered in reading order."""
+    rows: list[dict[str, Any]] = []
+    kept = [x for x in lists if x.procedure and len(x.units) >= 2]
+    kept.sort(key=lambda x: x.units[0].idx)
+    for list_no, lst in enumerate(kept, 1):
+        for step_no, u in enumerate(lst.units, 1):
+            text = "\n".join(t for t in (u.content, *u.bodies) if t)
+            rows.append(
+                {
+                    "list_no": list_no,
+                    "heading": lst.heading,
+                    "step_no": step_no,
+                    "marker": u.marker,
+                    "title": _title(u.content) or (_title(u.bodies[0]) if u.bodies else None),
+                    "text": text,
+                }
+            )
+    return rows
+
+
+def _paragraphs(paragraphs: Any) -> list[str]:
+    """Non-empty stripped lines of the input, robust to odd types."""
+    if isinstance(paragraphs, str):
+        paragraphs = [paragraphs]
+    out: list[str] = []
+    for p in paragraphs or ():
+        if isinstance(p, str):
+            out.extend(line.strip() for line in p.splitlines() if line.strip())
+    return out
+
+
+def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[str, Any]]:
+    """Return one dict per step of every procedure found in ``paragraphs``.
+
+    Keys: ``list_no``, ``heading``, ``step_no``, ``marker``, ``title``, ``text``
+    (see the ``steps`` table in CONTRACT.md). ``title`` is the article title, used as
+    context for the first list. Never raises; returns ``[]`` when nothing is found.
+    """
+    try:
+        items = _segment(_paragraphs(paragraphs))
+        _mark_sequences(items)
+        keys = _toc_keys(items)
+        lists = _build(items, keys)
+        _mark_containers(lists)
+        _attach_bodies(lists, items)
+        _classify(lists, items, keys, title if isinstance(title, str) else None)
+        return _rows(lists)
+    except Exception:  # pragma: no cover - last-resort guard: a bad article yields no steps
+        return []
