@@ -27,3 +27,21 @@ def is_title_like(text: str, max_chars: int | None = None) -> bool:
         return False
     inner = body[:-1] if body.endswith(("？", "?", "！", "!", "。")) else body
     return not any(p in inner for p in SENTENCE_PUNCT)
+
+
+_FAMILIES = (
+    ("dotted", re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*[.．]")),
+    ("comma", re.compile(r"\s*\d{1,2}、")),
+    ("paren", re.compile(r"\s*[(（]\d{1,2}[)）]|\s*\d{1,2}[)）]")),
+    ("circled", re.compile(r"\s*[①-⑳]")),
+    ("han", re.compile(r"\s*[一二三四五六七八九十]{1,3}、")),
+    ("step", re.compile(r"\s*(?:第[一二三四五六七八九十\d]{1,3}[步章节部分]|步骤)")),
+)
+
+
+def marker_family(text: str) -> str:
+    """Which kind of list marker ``text`` starts with (``none`` when it has none)."""
+    for name, pattern in _FAMILIES:
+        if pattern.match(text):
+            return name
+    return "none"

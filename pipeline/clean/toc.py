@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pipeline.clean.base import Rule, rule_config
-from pipeline.clean.titles import is_title_like
+from pipeline.clean.titles import is_title_like, marker_family
 from pipeline.document import Block, Document
 
 
 class Toc(Rule):
-    """Drops a TOC header and the run of short entry lines after it."""
+    """Drops a TOC header and the run of short entry lines (one marker style) after it."""
 
     name = "toc"
 
@@ -26,7 +26,12 @@ class Toc(Rule):
         while i < len(blocks):
             if self.is_header(blocks[i].text):
                 j = i + 1
-                while j < len(blocks) and is_title_like(blocks[j].text, self.max_line_chars):
+                family = marker_family(blocks[j].text) if j < len(blocks) else "none"
+                while (
+                    j < len(blocks)
+                    and is_title_like(blocks[j].text, self.max_line_chars)
+                    and marker_family(blocks[j].text) == family
+                ):
                     j += 1
                 if j - i >= 3:
                     for block in blocks[i:j]:

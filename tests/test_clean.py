@@ -1,0 +1,188 @@
+import pytest
+
+from pipeline.clean import clean_document, recipe
+from pipeline.document import Block, Document
+
+BODY = [
+    "很多用户在办理分期后想提前结清，本文说明具体流程和费用。",
+    "第一步：登录APP",
+    "打开APP进入我的订单页面，点击“申请结清”按钮。",
+    "第二步：确认费用",
+    "系统会显示需要支付的违约金，确认无误后支付即可。",
+    "总的来说，提前结清前一定要算清费用。",
+]
+
+
+def clean(lines: list[str], title: str | None = None, links: dict[int, float] | None = None):
+    blocks = [Block(t, link_ratio=(links or {}).get(i, 0.0)) for i, t in enumerate(lines)]
+    doc = clean_document(Document("x", blocks=blocks, title=title))
+    return [b.text for b in doc.blocks], [(r.rule, r.text) for r in doc.removed]
+
+
+def test_content_only_article_is_untouched() -> None:
+    assert clean(BODY) == (BODY, [])
+
+
+def test_every_rule_is_named_in_the_recipe() -> None:
+    names = [rule.name for rule in recipe()]
+    assert {"ui_widget", "ad_contact", "related_links", "repeated", "toc"} <= set(names)
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        "To Top",
+        "返回顶部",
+        "微信复制成功",
+        "语音朗读:",
+        "上一篇：信用卡怎么分期",
+        "下一篇: 花呗怎么关闭",
+        "分享到：微信 微博 QQ空间",
+        "【字体：大 中 小】  打印本页",
+        "点赞 收藏 分享",
+        "扫一扫，关注我们",
+    ],
+)
+def test_widget_lines_removed(widget: str) -> None:
+    kept, removed = clean([*BODY[:3], widget, *BODY[3:]])
+    assert kept == BODY
+    assert removed == [("ui_widget", widget)]
+
+
+def test_inline_widget_phrase_removed_from_content() -> None:
+    kept, removed = clean([*BODY[:-1], BODY[-1] + "微信复制成功"])
+    assert kept == BODY
+    assert removed == [("ui_widget", "微信复制成功")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["发布时间:2024-05-20 23:29:21", "来源：理财网 作者：小王", "2023-06-01 10:00 阅读 1234"],
+)
+def test_metadata_lines_removed(line: str) -> None:
+    assert clean([line, *BODY]) == (BODY, [("metadata", line)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "本文来源于网络，如有侵权请联系删除。",
+        "免责声明：本站内容仅供学习交流。",
+        "Copyright © 2024 某某网 版权所有 京ICP备12345678号",
+    ],
+)
+def test_disclaimers_removed(line: str) -> None:
+    assert clean([*BODY, line]) == (BODY, [("disclaimer", line)])
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "免费POS机申请办理电话多少??在线申请入口:https://www.example-pos.net,点击这个网址进入申请页面。",
+        "需要办理的朋友加微信：abc12345 领取优惠",
+        "点击下方链接立即申请，最高可借20万。",
+        "咨询热线 400-123-4567，免费上门办理。",
+    ],
+)
+def test_ad_paragraphs_removed_whole(ad: str) -> None:
+    kept, removed = clean([*BODY[:2], ad, *BODY[2:]])
+    assert kept == BODY
+    assert removed == [("ad_contact", ad)]
+
+
+@pytest.mark.parametrize(
+    ("line", "contact", "rest"),
+    [
+        (
+            "手机号13812345678已绑定的账户可以直接登录。",
+            "13812345678",
+            "手机号已绑定的账户可以直接登录。",
+        ),
+        ("登录官网www.example.cn查询套餐。", "www.example.cn", "登录官网查询套餐。"),
+        (
+            "客服电话：021-12345678，工作日可以打通。",
+            "客服电话：021-12345678",
+            "，工作日可以打通。",
+        ),
+    ],
+)
+def test_contact_details_cut_from_content(line: str, contact: str, rest: str) -> None:
+    kept, removed = clean([*BODY, line])
+    assert kept == [*BODY, rest]
+    assert removed == [("ad_contact", contact)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "可以拨打花呗客服热线95188，或者拨打10086查询。",
+        "在APP首页点击“立即申请”按钮，填写资料后提交。",
+        "用QQ登录后进入我的订单页面。",
+    ],
+)
+def test_service_numbers_and_plain_instructions_stay(line: str) -> None:
+    assert clean([*BODY, line]) == ([*BODY, line], [])
+
+
+def test_related_links_with_header_removed() -> None:
+    links = ["相关文章：", "信用卡逾期了怎么办", "如何提高信用卡额度", "京东白条怎么关闭"]
+    kept, removed = clean([*BODY, *links])
+    assert kept == BODY
+    assert removed == [("related_links", t) for t in links]
+
+
+@pytest.mark.parametrize(
+    "header", ["【猜你喜欢】", "热门文章", "大家都在看：", "上下篇", "你可能感兴趣"]
+)
+def test_related_headers_vary(header: str) -> None:
+    kept, _ = clean([*BODY, header, "花呗分期怎么取消", "借呗额度怎么提升"])
+    assert kept == BODY
+
+
+def test_headerless_title_run_at_end_removed() -> None:
+    titles = [
+        "分期乐租机怎么取消",
+        "京东白条逾期一天有影响吗",
+        "美团月付怎么关闭",
+        "微粒贷提前还款有违约金吗",
+        "支付宝先用后付怎么开通",
+    ]
+    kept, removed = clean([*BODY, *titles])
+    assert kept == BODY
+    assert {rule for rule, _ in removed} == {"related_links"}
+
+
+def test_link_dominated_html_list_removed() -> None:
+    lines = [*BODY, "借呗怎么还款", "白条怎么分期", "花呗额度怎么提"]
+    kept, _ = clean(lines, links={6: 1.0, 7: 1.0, 8: 0.9})
+    assert kept == BODY
+
+
+def test_short_content_list_inside_article_stays() -> None:
+    lines = [BODY[0], "支持的银行有：", "工商银行", "建设银行", "农业银行", BODY[2]]
+    assert clean(lines)[0] == lines
+
+
+def test_numbered_step_run_is_not_related_links() -> None:
+    steps = ["1. 登录APP", "2. 进入我的订单", "3. 点击申请退款", "4. 填写原因", "5. 提交等待审核"]
+    kept, _ = clean([BODY[0], "退款的操作步骤如下：", *steps])
+    assert kept == [BODY[0], "退款的操作步骤如下：", *steps]
+
+
+def test_toc_block_removed() -> None:
+    toc = ["目录导读:", "1. 退机流程", "2. 用户权益保障", "3. 退还政策概述"]
+    kept, removed = clean([BODY[0], *toc, *BODY[1:]])
+    assert kept == BODY
+    assert removed == [("toc", t) for t in toc]
+
+
+def test_repeated_paragraphs_and_title_kept_once() -> None:
+    kept, removed = clean(
+        [*BODY, BODY[2], "信用卡分期提前还款指南"], title="信用卡分期提前还款指南"
+    )
+    assert kept == BODY
+    assert removed == [("repeated", BODY[2]), ("repeated", "信用卡分期提前还款指南")]
+
+
+def test_residue_removed() -> None:
+    assert clean([*BODY, "？？", "——"]) == (BODY, [("residue", "？？"), ("residue", "——")])

@@ -1,0 +1,104 @@
+import pytest
+
+from pipeline.convert import convert_text, detect_variant, to_simplified
+from pipeline.mojibake import remove_mojibake
+from pipeline.normalize import normalize_text
+from pipeline.obfuscation import repair_obfuscation
+from pipeline.pinyin_glue import remove_pinyin_glue
+
+
+def _collect(fn, text: str) -> tuple[str, list[str]]:
+    removed: list[str] = []
+    return fn(text, removed.append), removed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("花唄951說(shuō)協商", "花唄951說協商"),
+        ("問（tí）題", "問題"),
+        ("说(shuo)明", "说明"),
+        ("題(ti2)目", "題目"),
+        ("說明(shuō míng)書", "說明書"),
+    ],
+)
+def test_pinyin_glue_removed(text: str, expected: str) -> None:
+    out, removed = _collect(remove_pinyin_glue, text)
+    assert out == expected
+    assert removed
+
+
+@pytest.mark.parametrize(
+    "text", ["步骤(1)登录", "打开(APP)", "(如图)所示", "支付(zhi)宝", "下载(PDF)"]
+)
+def test_brackets_that_are_not_glue_stay(text: str) -> None:
+    assert _collect(remove_pinyin_glue, text) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "run"),
+    [
+        ("進行消費?;▎h不僅方便", "進行消費不僅方便", "?;▎h"),
+        ("還能夠?yàn)閷?lái)申請", "還能夠申請", "?yàn)閷?lái)"),
+        ("数据锟斤拷锟斤拷丢失", "数据丢失", "锟斤拷锟斤拷"),
+        ("花呗èŠ±å‘—还款", "花呗还款", "èŠ±å‘—"),
+        ("中文\ufffd字", "中文字", "\ufffd"),
+    ],
+)
+def test_mojibake_runs_removed(text: str, expected: str, run: str) -> None:
+    assert _collect(remove_mojibake, text) == (expected, [run])
+
+
+@pytest.mark.parametrize("text", ["电话多少??pos机", "怎么办?需要", "what? yes", "café au lait"])
+def test_real_question_marks_and_accents_stay(text: str) -> None:
+    assert _collect(remove_mojibake, text) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("个人信XIN息", "个人信息"),
+        ("身份信XI息", "身份信息"),
+        ("银行ka卡余额", "银行卡余额"),
+        ("拨打电hua咨询", "拨打电话咨询"),
+        ("加微xin好友", "加微信好友"),
+    ],
+)
+def test_obfuscation_repaired(text: str, expected: str) -> None:
+    out, removed = _collect(repair_obfuscation, text)
+    assert out == expected
+    assert removed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["打开APP登录", "拉卡拉POS机", "5G套餐", "开通VIP会员", "用QQ登录", "iPhone手机", "ETC卡"],
+)
+def test_real_latin_words_stay(text: str) -> None:
+    assert _collect(repair_obfuscation, text) == (text, [])
+
+
+def test_normalize_keeps_chinese_punctuation_and_markers() -> None:
+    text = "１、登录ＡＰＰ：（1）①⑴，。\u200b\u202e完成\u3000"
+    assert normalize_text(text) == "1、登录APP：（1）①⑴，。完成 "
+
+
+@pytest.mark.parametrize(
+    ("text", "variant"),
+    [
+        ("花唄協商不了怎麼辦，用戶可以撥打客服電話進行諮詢。", "traditional"),
+        ("花呗协商不了怎么办，用户可以拨打客服电话进行咨询。", "simplified"),
+        ("花唄協商不了怎麼辦。用户可以拨打客服电话进行咨询，说明还款困难。", "mixed"),
+        ("POS 123", "simplified"),
+    ],
+)
+def test_detect_variant(text: str, variant: str) -> None:
+    assert detect_variant(text) == variant
+
+
+def test_convert_text_audits_each_repair() -> None:
+    removed: list[tuple[str, str]] = []
+    out = convert_text("說(shuō)明：請提供信XIN息?;▎h", lambda rule, t: removed.append((rule, t)))
+    assert out == "说明：请提供信息"
+    assert to_simplified(out) == out
+    assert [rule for rule, _ in removed] == ["pinyin_glue", "mojibake", "obfuscation"]
