@@ -27,14 +27,14 @@ def test_decodes_every_contract_encoding(data: bytes, encoding: str) -> None:
 
 
 def test_html_declared_gb2312_reads_as_gb18030() -> None:
-    page = '<meta charset="gb2312"><p>'.encode() + SIMP.encode("gbk")
+    page = b'<meta charset="gb2312"><p>' + SIMP.encode("gbk")
     decoded = decode_bytes(page, html=True)
     assert decoded.encoding == "gb18030"
     assert SIMP in decoded.text
 
 
 def test_wrong_declared_charset_falls_back_to_what_decodes() -> None:
-    page = '<meta charset="utf-8"><p>'.encode() + SIMP.encode("gbk")
+    page = b'<meta charset="utf-8"><p>' + SIMP.encode("gbk")
     assert SIMP in decode_bytes(page, html=True).text
 
 
