@@ -2,7 +2,7 @@
 
 Unlike NFKC, this only folds full-width ASCII letters and digits (``１２３`` ->
 ``123``), turns exotic spaces into plain ones and drops invisible characters
-(zero-width, bidi controls, soft hyphen, C0 controls). ``，。：（）、①⑴`` stay.
+(zero-width, bidi controls, soft hyphen, C0 controls, lone surrogates). ``，。：（）、①⑴`` stay.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
 
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\x00-\x08\x0e-\x1f\x7f]"
+    "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]"
 )
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 

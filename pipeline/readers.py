@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ from pipeline.decode import DecodeError, decode_bytes
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 BODY_KEYS = ("text", "html")
 KNOWN_KEYS = ("url", "title", *BODY_KEYS)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,19 @@ def _source_name(relative: Path) -> str:
 
 
 def read_bytes(file: InputFile) -> tuple[bytes | None, str | None]:
-    """The file's bytes, or ``None`` and a clear reason."""
+    """The file's bytes, or ``None`` and a clear reason.
+
+    Only regular files are read: a FIFO or device named ``x.txt`` would block or never end.
+    """
     try:
-        return file.path.read_bytes(), None
+        fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                return None, "unreadable: is a directory"
+            if not stat.S_ISREG(mode):
+                return None, "unreadable: not a regular file"
+            return fh.read(), None
     except IsADirectoryError:
         return None, "unreadable: is a directory"
     except OSError as exc:
@@ -109,6 +123,11 @@ def _jsonl_record(source: str, line: str) -> dict[str, Any]:
         return {"source": source, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
     except RecursionError:
         return {"source": source, "error": "invalid JSON: nested too deeply"}
+    if _SURROGATE_ESCAPE.search(line):
+        try:
+            obj = _scrub(obj)
+        except RecursionError:
+            return {"source": source, "error": "invalid JSON: nested too deeply"}
     if not isinstance(obj, dict):
         return {"source": source, "error": f"jsonl line is a {type(obj).__name__}, not an object"}
     record: dict[str, Any] = {"source": source}
@@ -125,3 +144,14 @@ def _jsonl_record(source: str, line: str) -> dict[str, Any]:
     if meta:
         record["meta"] = meta
     return record
+
+
+def _scrub(value: Any) -> Any:
+    """Lone surrogates (``"\\ud800"`` escapes) cannot be written as UTF-8: U+FFFD instead."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value

@@ -21,6 +21,7 @@ Rows = dict[str, list[dict[str, Any]]]
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<meta|<body|<\?xml)", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TITLE_MAX = 60
 _TITLE_PUNCT = ("。", "；", ";")
 _TITLE_MAX_COMMAS = 2
@@ -223,4 +224,7 @@ def _error_row(
 
 
 def _str_or_none(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    value = _SURROGATE.sub("\ufffd", value)  # lone surrogates cannot be written as UTF-8
+    return value.strip() or None
