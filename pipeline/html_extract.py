@@ -422,7 +422,7 @@ def _text_of(el: Element) -> str:
 def _has_prose(el: Element) -> bool:
     """Whether a soft-drop element (say a page-wide ASP.NET ``<form>``) holds article text."""
     text = _text_of(el)
-    return len(text) >= 200 and text.count("，") + text.count("。") >= 5
+    return len(text) >= 100 and text.count("，") + text.count("。") >= 4
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -491,15 +491,17 @@ def _is_meta_line(b: _Raw, rules: _Rules) -> bool:
     text = b.text
     if rules.match("meta_line", text) or rules.match("byline", text):
         return True
-    date = rules.search("datetime", text)
-    if date and (b.chars <= 40 or len(rules.patterns["meta_words"].findall(text)) >= 1):
-        return "。" not in text
+    if rules.search("datetime", text) and "，" not in text and "。" not in text:
+        return b.chars <= 40 or rules.search("meta_words", text) is not None
     return len(rules.patterns["meta_words"].findall(text)) >= 3
 
 
 def _paragraph_score(b: _Raw) -> float:
     """Readability's paragraph score, Chinese-aware: punctuation plus length."""
     return 1 + b.punct + min(b.chars / 50, 3)
+
+
+_WIDGET_FACTOR = 0.3  # score kept by a candidate whose class/id says comment, related, share...
 
 
 class _Scorer:
@@ -511,6 +513,7 @@ class _Scorer:
         self.spans = walker.spans
         self.stats = _Stats(walker.blocks)
         self.weights: dict[Element, float] = {}
+        self.widgets: dict[Element, bool] = {}
         self.scores = self._score()
 
     def _score(self) -> dict[Element, float]:
@@ -528,7 +531,22 @@ class _Scorer:
                 if anc not in raw:
                     raw[anc] = self.rules.tag_base.get(anc.tag, 0) + self.weight(anc)
                 raw[anc] += value / (1 if level == 0 else 2 if level == 1 else level * 3)
-        return {el: s * (1 - self.stats.link_density(self.spans[el])) for el, s in raw.items()}
+                if self.is_widget(anc):
+                    value *= _WIDGET_FACTOR  # text of a comment box barely counts further up
+        return {el: s * self._factor(el) for el, s in raw.items()}
+
+    def _factor(self, el: Element) -> float:
+        """Link density discount, and a heavy one for comment/related/share-like boxes."""
+        factor = 1 - self.stats.link_density(self.spans[el])
+        return factor * _WIDGET_FACTOR if self.is_widget(el) else factor
+
+    def is_widget(self, el: Element) -> bool:
+        """Class/id says comment, related, share... and nothing says content."""
+        if el not in self.widgets:
+            self.widgets[el] = bool(
+                _hinted(el, self.rules, "widget") and not _hinted(el, self.rules, "positive")
+            )
+        return self.widgets[el]
 
     def weight(self, el: Element) -> float:
         if el not in self.weights:
@@ -598,7 +616,7 @@ class _Scorer:
                 continue
             if el.tag not in self.rules.widget or self.stats.is_prose(span):
                 continue
-            if _hinted(el, self.rules, "widget") and not _hinted(el, self.rules, "positive"):
+            if self.is_widget(el):
                 out.update(range(*span))
         return out
 
@@ -667,6 +685,8 @@ class _Trimmer:
             return "html_byline"
         if b.link_ratio >= 0.5 and self.rules.match("breadcrumb", b.text):
             return "html_breadcrumb"
+        if b.link_ratio >= 0.8 and b.chars <= 40:
+            return "html_nav"
         if self.rules.match("label_line", b.text):
             return "html_label"
         if self.rules.match("ui_line", b.text):

@@ -228,6 +228,32 @@ def test_old_table_layout_page_with_br_paragraphs() -> None:
     assert texts(page) == [PARA, PARA, "这是最后一段，说完了。"]
 
 
+def test_long_comment_thread_does_not_outweigh_the_article() -> None:
+    comment = "我也遇到过这个问题，打了好几次客服电话才处理好，大家一定要保留好凭证，说得对！"
+    thread = "".join(
+        f'<div class="comment-item"><span>网友{i}</span><p>{comment}</p></div>' for i in range(30)
+    )
+    page = extract_html(
+        body(
+            f'<div class="main"><div class="article"><div class="article-body"><p>{PARA}</p>'
+            f"<p>{PARA}</p></div></div>"
+            f'<div id="comments"><h3>网友评论（30）</h3>{thread}</div></div>'
+        )
+    )
+    assert texts(page) == [PARA, PARA]
+
+
+def test_page_wide_aspnet_form_is_not_dropped() -> None:
+    page = extract_html(
+        body(
+            '<form id="form1" method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+            f'<div class="content"><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></form>'
+            '<form class="search"><input name="q"><button>搜索</button>热门搜索：贷款</form>'
+        )
+    )
+    assert texts(page) == [PARA, PARA, PARA]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
