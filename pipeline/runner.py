@@ -149,9 +149,12 @@ def run(options: Options) -> dict[str, Any]:
     hashes, changed = _classify(files, previous)
     if previous is not None and not changed and set(hashes) == set(previous["inputs"]):
         return {**previous, "up_to_date": True}
-    writer = TableWriter(out)
     try:
-        reused = _copy_unchanged(out, writer, previous, set(hashes) - set(changed))
+        writer = TableWriter(out)
+    except OSError as exc:
+        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    try:
+        reused = _copy_unchanged(out, writer, previous, set(hashes) - {f.source for f in changed})
         timings, errors, records, bytes_in = _process_changed(changed, writer, options)
         manifest = {
             "schema_version": SCHEMA_VERSION,

@@ -37,8 +37,10 @@ class TableWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.staging = out / STAGING
-        if self.staging.exists():
+        if self.staging.is_dir() and not self.staging.is_symlink():
             shutil.rmtree(self.staging)
+        elif self.staging.exists() or self.staging.is_symlink():
+            self.staging.unlink()  # a stray file or link in the way
         self.staging.mkdir(parents=True)
         self._writers: dict[str, pq.ParquetWriter] = {}
         self.counts = dict.fromkeys(ALL_SCHEMAS, 0)
