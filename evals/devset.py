@@ -83,8 +83,10 @@ def _match_fees(pred: list[dict], gold: list[dict]) -> int:
     return hits
 
 
-def score(folder: Path, verbose: bool = False) -> dict[str, float]:
-    """Score the pipeline on ``folder`` (``raw/`` + ``labels.jsonl``)."""
+def score(
+    folder: Path, verbose: bool = False, raw: Path | None = None, prefix: str = "dev"
+) -> dict[str, float]:
+    """Score the pipeline on ``folder``'s labels; articles in ``raw`` or ``folder/raw``."""
     from pipeline.convert import to_simplified
 
     labels = load_labels(folder)
@@ -97,7 +99,7 @@ def score(folder: Path, verbose: bool = False) -> dict[str, float]:
         0,
     )
     misses: list[str] = []
-    for rows in predict(folder / "raw"):
+    for rows in predict(raw or folder / "raw"):
         article = rows["articles"][0]
         label = labels.get(article["source"])
         if label is None:
@@ -133,45 +135,47 @@ def score(folder: Path, verbose: bool = False) -> dict[str, float]:
             c["keep_found"] += found
             if not found:
                 misses.append(f"keep {article['source']}: {phrase[:40]}")
-        gold_steps, gold_fees = label.get("steps", []), label.get("fees", [])
-        c["steps_tp"] += _match_steps(rows["steps"], gold_steps)
-        c["steps_pred"] += len(rows["steps"])
-        c["steps_gold"] += len(gold_steps)
-        c["fees_tp"] += _match_fees(rows["fees"], gold_fees)
-        c["fees_pred"] += len(rows["fees"])
-        c["fees_gold"] += len(gold_fees)
+        gold_steps, gold_fees = label.get("steps"), label.get("fees")
+        if gold_steps is not None:
+            c["steps_tp"] += _match_steps(rows["steps"], gold_steps)
+            c["steps_pred"] += len(rows["steps"])
+            c["steps_gold"] += len(gold_steps)
+        if gold_fees is not None:
+            c["fees_tp"] += _match_fees(rows["fees"], gold_fees)
+            c["fees_pred"] += len(rows["fees"])
+            c["fees_gold"] += len(gold_fees)
     steps = prf(c["steps_tp"], c["steps_pred"], c["steps_gold"])
     fees = prf(c["fees_tp"], c["fees_pred"], c["fees_gold"])
     ok = max(1, c["ok_docs"])
-    result = {
-        "dev_docs": c["docs"],
-        "dev_junk_gone": c["junk_gone"] / max(1, c["junk_total"]),
-        "dev_keep": c["keep_found"] / max(1, c["keep_total"]),
-        "dev_simplified": c["simplified"] / ok,
-        "dev_status_acc": c["status_ok"] / max(1, c["docs"]),
-        "dev_variant_acc": c["variant_ok"] / ok,
-        "dev_title_acc": c["title_ok"] / max(1, c["title_total"]),
-        "dev_steps_p": steps[0],
-        "dev_steps_r": steps[1],
-        "dev_steps_f1": steps[2],
-        "dev_fees_p": fees[0],
-        "dev_fees_r": fees[1],
-        "dev_fees_f1": fees[2],
+    measures = {
+        "docs": c["docs"],
+        "junk_gone": c["junk_gone"] / max(1, c["junk_total"]),
+        "keep": c["keep_found"] / max(1, c["keep_total"]),
+        "simplified": c["simplified"] / ok,
+        "status_acc": c["status_ok"] / max(1, c["docs"]),
+        "variant_acc": c["variant_ok"] / ok,
+        "title_acc": c["title_ok"] / max(1, c["title_total"]),
+        "steps_p": steps[0],
+        "steps_r": steps[1],
+        "steps_f1": steps[2],
+        "fees_p": fees[0],
+        "fees_r": fees[1],
+        "fees_f1": fees[2],
     }
+    result = {f"{prefix}_{key}": value for key, value in measures.items()}
     rows_out = [
         ("articles scored", f"{c['docs']} ({c['ok_docs']} ok; {c['unlabelled']} unlabelled)"),
-        ("junk strings gone", f"{result['dev_junk_gone']:.1%} of {c['junk_total']} (goal 99%)"),
-        ("content phrases kept", f"{result['dev_keep']:.1%} of {c['keep_total']} (goal 98%)"),
-        ("text already Simplified", f"{result['dev_simplified']:.1%} (goal 100%)"),
-        ("status (ok/error) right", f"{result['dev_status_acc']:.1%} (goal 100%)"),
-        ("variant right", f"{result['dev_variant_acc']:.1%}"),
-        ("title right", f"{result['dev_title_acc']:.1%} of {c['title_total']}"),
+        ("junk strings gone", f"{measures['junk_gone']:.1%} of {c['junk_total']} (goal 99%)"),
+        ("content phrases kept", f"{measures['keep']:.1%} of {c['keep_total']} (goal 98%)"),
+        ("text already Simplified", f"{measures['simplified']:.1%} (goal 100%)"),
+        ("status (ok/error) right", f"{measures['status_acc']:.1%} (goal 100%)"),
+        ("variant right", f"{measures['variant_acc']:.1%}"),
+        ("title right", f"{measures['title_acc']:.1%} of {c['title_total']}"),
         ("steps P / R / F1", "{:.3f} / {:.3f} / {:.3f} (goal F1 0.95)".format(*steps)),
         ("fees  P / R / F1", "{:.3f} / {:.3f} / {:.3f} (goal F1 0.95)".format(*fees)),
     ]
-    print_table(
-        f"dev set {folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder}", rows_out
-    )
+    where = folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder
+    print_table(f"{prefix}: {where}", rows_out)
     if misses:
         shown = misses if verbose else misses[:15]
         print("  misses:" + "".join(f"\n    {m}" for m in shown))
@@ -189,4 +193,4 @@ def run() -> dict[str, float]:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "-v"]
-    score(Path(args[0]) if args else DEV, verbose="-v" in sys.argv)
+    score(Path(args[0]).resolve() if args else DEV, verbose="-v" in sys.argv)
