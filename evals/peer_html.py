@@ -72,6 +72,12 @@ def _trafilatura() -> Callable[[str], str] | None:
     return lambda html: trafilatura.extract(html) or ""
 
 
+def _bs4_get_text() -> Callable[[str], str]:
+    from bs4 import BeautifulSoup
+
+    return lambda html: BeautifulSoup(html, "lxml").get_text("\n")
+
+
 def load_pages(folder: Path) -> list[dict]:
     """Index rows with the decoded ``html_text`` and ``gold_text`` added."""
     rows = []
@@ -99,35 +105,42 @@ def _mean(values: list[float]) -> float:
 
 
 def run() -> dict[str, float]:
-    """Score the extractor (and trafilatura, when importable); print a table, return measures."""
+    """Score the extractor (and trafilatura, when importable); print a table, return measures.
+
+    Keys: ``peer_html_{human,agreement,markdown}_f1`` (ours), the same with
+    ``peer_html_trafilatura_`` for trafilatura, and ``peer_html_worst:<page>`` for our five
+    weakest human pages.
+    """
     folder = peer_dir()
+    print("\n== Peer HTML main text (bigram F1 vs gold, t2s, no space/punct)")
     if not (folder / "index.jsonl").is_file():
-        print(f"peer_html: no peer pages at {folder} (set PEER_DIR); skipped")
+        print(f"  no peer pages at {folder} (set PEER_DIR); skipped")
         return {}
     rows = load_pages(folder)
     systems: dict[str, Callable[[str], str]] = {"ours": _ours}
     if (traf := _trafilatura()) is not None:
         systems["trafilatura"] = traf
+    systems["bs4_get_text"] = _bs4_get_text()
     scores = {name: score_pages(rows, fn) for name, fn in systems.items()}
-    measures: dict[str, float] = {}
-    print(f"{'page':<22}{'kind':<11}" + "".join(f"{s:>13}" for s in systems))
+    print(f"  {'page':<22}{'kind':<11}" + "".join(f"{s:>13}" for s in systems))
     for r in rows:
         kind = GROUPS.get(r["gold_kind"], r["gold_kind"])
         cells = "".join(f"{scores[s][r['name']]:>13.3f}" for s in systems)
-        print(f"{r['name']:<22}{kind:<11}{cells}")
+        print(f"  {r['name']:<22}{kind:<11}{cells}")
+    measures: dict[str, float] = {}
     for system, per_page in scores.items():
-        prefix = "" if system == "ours" else f"{system}_"
+        prefix = "peer_html_" if system == "ours" else f"peer_html_{system}_"
         for kind, group in GROUPS.items():
             names = [r["name"] for r in rows if r["gold_kind"] == kind]
             if names:
-                measures[f"{prefix}{group}_mean_f1"] = _mean([per_page[n] for n in names])
+                measures[f"{prefix}{group}_f1"] = _mean([per_page[n] for n in names])
     human = sorted(
         (scores["ours"][r["name"]], r["name"]) for r in rows if r["gold_kind"] == "human"
     )
-    print("\nmeans: " + ", ".join(f"{k}={v:.3f}" for k, v in measures.items()))
-    print("worst human pages: " + ", ".join(f"{n} {f:.3f}" for f, n in human[:5]))
+    print("  means: " + ", ".join(f"{k}={v:.3f}" for k, v in measures.items()))
+    print("  worst human pages: " + ", ".join(f"{n} {f:.3f}" for f, n in human[:5]))
     for f, n in human[:5]:
-        measures[f"worst:{n}"] = f
+        measures[f"peer_html_worst:{n}"] = f
     return measures
 
 
