@@ -1,0 +1,407 @@
+"""The Dask engine: the same :func:`process_record`, mapped by a Dask cluster, same tables.
+
+How it runs (``run_dask``):
+
+1. The client scans RAW and picks the files to reprocess exactly like the local
+   runner (same fingerprint, same incremental cache); an unchanged input returns
+   the previous manifest without starting a cluster.
+2. The changed files, in source order, are cut into partitions of about
+   ``batch_bytes`` (smaller for small inputs, so every worker gets several). A
+   ``dask.bag`` holds one partition per element: file metadata only, no bytes.
+3. Each task, on a worker, reads its own files, cuts them into batches with the
+   runner's ``_batches`` and runs the runner's ``process_batch`` on each (the
+   per-article time budget included), appending the rows to its own part files
+   ``OUT/.staging/NAME.parquet/part-NNNNNN.parquet``. A part is written under a
+   hidden temporary name and renamed when complete, so a task that is retried
+   after a lost worker never leaves half a part behind.
+4. Only small counters come back to the client, as tasks complete. Rows of
+   unchanged files are streamed from the previous tables into ``part-000000``.
+5. The staging area is committed atomically by :class:`pipeline.writers.TableWriter`
+   (marker, then renames): each ``NAME.parquet`` becomes a directory of parts,
+   read in part order by ``pandas.read_parquet`` and DuckDB.
+
+Memory stays bounded: the client holds file metadata and counters, a worker one
+batch of records and its Arrow tables. RAW and OUT must be visible under the same
+paths on the client and on every worker (a shared file system on a real cluster).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipeline import runner
+from pipeline.fingerprint import fingerprint, package_versions
+from pipeline.readers import InputFile, scan
+from pipeline.tables import SCHEMA_VERSION
+from pipeline.writers import ALL_SCHEMAS, TableWriter, recover
+
+Options = runner.Options
+RunError = runner.RunError
+
+REUSED_PART = 0
+_MIN_PART_BYTES = 256_000
+_PARTS_PER_WORKER = 4
+_BODY_KEYS = ("raw", "text", "html")
+
+
+# --------------------------------------------------------------------- workers
+
+
+def _part_name(index: int) -> str:
+    return f"part-{index:06d}.parquet"
+
+
+class _PartWriter:
+    """One part of every table: appends row groups, publishes each file when closed."""
+
+    def __init__(self, staging: Path, index: int) -> None:
+        self.staging = staging
+        self.index = index
+        self.tag = f".{_part_name(index)}.{uuid.uuid4().hex}.tmp"  # hidden: readers skip it
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.counts: Counter = Counter()
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        writer = self._writers.get(name)
+        if writer is None:
+            path = self.staging / f"{name}.parquet" / self.tag
+            writer = pq.ParquetWriter(path, ALL_SCHEMAS[name], compression="zstd")
+            self._writers[name] = writer
+        writer.write_table(table.cast(ALL_SCHEMAS[name]))
+        self.counts[name] += table.num_rows
+
+    def close(self) -> None:
+        """Close every file and rename it to its part name (tables without rows get none)."""
+        for name, writer in self._writers.items():
+            writer.close()
+            table_dir = self.staging / f"{name}.parquet"
+            os.replace(table_dir / self.tag, table_dir / _part_name(self.index))
+        self._writers.clear()
+
+    def abort(self) -> None:
+        for name, writer in self._writers.items():
+            try:
+                writer.close()
+            finally:
+                (self.staging / f"{name}.parquet" / self.tag).unlink(missing_ok=True)
+        self._writers.clear()
+
+
+def _run_part(part: tuple[int, list[InputFile]], staging: str, options: Options) -> dict:
+    """Worker task: process one partition of files into its part files; return counters."""
+    index, files = part
+    writer = _PartWriter(Path(staging), index)
+    timings: Counter = Counter()
+    errors: Counter = Counter()
+    records = bytes_in = 0
+    try:
+        for batch_records in runner._batches(files, options):
+            batch = _process_batch(batch_records, options.segmenter, options.timeout)
+            for name, table in batch.tables.items():
+                writer.write(name, table)
+            timings.update(batch.timings)
+            errors.update(batch.errors)
+            records += batch.records
+            bytes_in += batch.bytes_in
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    return {
+        "index": index,
+        "records": records,
+        "bytes_in": bytes_in,
+        "timings": dict(timings),
+        "errors": dict(errors),
+        "counts": dict(writer.counts),
+    }
+
+
+def _process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float) -> runner.Batch:
+    """``runner.process_batch`` with its per-article time budget, in any thread.
+
+    The runner's budget uses SIGALRM, which only the main thread can arm; Dask runs
+    tasks in a worker thread. There each article gets its own ``process_batch`` call
+    under a watchdog thread that raises the timeout inside the task's thread.
+    """
+    if timeout <= 0 or threading.current_thread() is threading.main_thread():
+        return runner.process_batch(records, segmenter, timeout)
+    merged = runner.Batch(tables={})
+    parts: dict[str, list[pa.Table]] = {}
+    for record in records:
+        batch = _one_with_budget(record, segmenter, timeout)
+        for name, table in batch.tables.items():
+            parts.setdefault(name, []).append(table)
+        for stage, seconds in batch.timings.items():
+            merged.timings[stage] = merged.timings.get(stage, 0.0) + seconds
+        merged.errors.update(batch.errors)
+        merged.records += batch.records
+        merged.bytes_in += batch.bytes_in
+    merged.tables = {name: pa.concat_tables(tables) for name, tables in parts.items()}
+    return merged
+
+
+@cache
+def _timeout_type(timeout: float) -> type[runner.RecordTimeout]:
+    """An exception class whose default message names the budget (async raise needs a class)."""
+    message = f"timeout: article took longer than its time budget ({timeout:g} s)"
+
+    class BudgetTimeout(runner.RecordTimeout):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*(args or (message,)))
+
+    return BudgetTimeout
+
+
+def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> runner.Batch:
+    """One article through ``process_batch``; past ``timeout`` seconds it becomes an error row."""
+    exc_type = _timeout_type(timeout)
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    armed = [True]
+
+    def fire() -> None:
+        with lock:
+            if armed[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(thread_id), ctypes.py_object(exc_type)
+                )
+
+    watchdog = threading.Timer(timeout, fire)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        try:
+            return runner.process_batch([record], segmenter, 0)
+        finally:
+            with lock:
+                armed[0] = False
+            watchdog.cancel()
+    except exc_type as exc:  # raised outside process_record's own error handling
+        failed = {k: v for k, v in record.items() if k not in _BODY_KEYS}
+        batch = runner.process_batch([{**failed, "error": str(exc)}], segmenter, 0)
+        batch.bytes_in = runner._record_size(record)
+        return batch
+
+
+# --------------------------------------------------------------------- the run
+
+
+def run_dask(options: Options, scheduler: str | None = None) -> dict[str, Any]:
+    """Process ``options.raw`` into ``options.out`` on Dask; return the manifest it wrote.
+
+    ``scheduler`` None starts a local cluster of ``options.workers`` processes; an
+    address (``tcp://host:8786``) uses that cluster, whose workers must see RAW and
+    OUT under the same paths.
+    """
+    raw, out = options.raw, options.out
+    if not raw.is_dir():
+        raise RunError(f"raw directory {raw} does not exist or is not a directory")
+    runner._prepare_out(out)
+    started = time.time()
+    recover(out)
+    files, warnings = scan(raw)
+    print_ = runner._printer(options.progress)
+    for warning in warnings:
+        print_(f"warning: {warning}")
+    stamp = fingerprint(options.segmenter)
+    previous = None if options.force else runner._previous(out, stamp)
+    hashes, changed = runner._classify(files, previous)
+    if previous is not None and not changed and set(hashes) == set(previous["inputs"]):
+        return {**previous, "up_to_date": True}
+    try:
+        writer = TableWriter(out)
+    except OSError as exc:
+        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    try:
+        staging = writer.staging.resolve()
+        for name in ALL_SCHEMAS:
+            (staging / f"{name}.parquet").mkdir()
+        counts: Counter = Counter()
+        unchanged = set(hashes) - {f.source for f in changed}
+        reused = _copy_reused(out, staging, previous, unchanged, counts)
+        result = _compute(changed, staging, options, scheduler, counts)
+        _finish_staging(staging)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "fingerprint": stamp,
+            "versions": package_versions(),
+            "engine": "dask",
+            "scheduler": scheduler or "local",
+            "workers": result["workers"],
+            "partitions": result["partitions"],
+            "segmenter": options.segmenter,
+            "started": runner._iso(started),
+            "finished": runner._iso(time.time()),
+            "seconds": round(time.time() - started, 3),
+            "files": len(files),
+            "files_processed": len(changed),
+            "files_reused": len(files) - len(changed),
+            "records_processed": result["records"],
+            "articles_reused": reused,
+            "bytes_processed": result["bytes_in"],
+            "counts": {name: counts[name] for name in ALL_SCHEMAS},
+            "errors": dict(result["errors"].most_common()),
+            "stage_seconds": {k: round(v, 3) for k, v in sorted(result["timings"].items())},
+            "inputs": {
+                f.source: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": hashes[f.source]}
+                for f in files
+            },
+        }
+        _commit(writer, manifest)
+    except OSError as exc:
+        writer.abort()
+        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        writer.abort()
+        raise
+    return manifest
+
+
+def _copy_reused(
+    out: Path, staging: Path, previous: dict[str, Any] | None, sources: set[str], counts: Counter
+) -> int:
+    """Stream the previous rows of unchanged files into part 0; return the articles reused.
+
+    The previous tables may be single files (local runner) or part directories.
+    """
+    if previous is None or not sources:
+        return 0
+    articles = pq.read_table(out / "articles.parquet", columns=["doc_id", "source"])
+    keep = [
+        d
+        for d, s in zip(articles["doc_id"].to_pylist(), articles["source"].to_pylist(), strict=True)
+        if s in sources or s.rsplit("#", 1)[0] in sources
+    ]
+    keep_ids = pa.array(keep, pa.string())
+    writer = _PartWriter(staging, REUSED_PART)
+    try:
+        for name in ALL_SCHEMAS:
+            dataset = ds.dataset(out / f"{name}.parquet", format="parquet")
+            for part in dataset.to_batches(batch_size=8192):
+                table = pa.Table.from_batches([part])
+                writer.write(name, table.filter(pc.is_in(table["doc_id"], value_set=keep_ids)))
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    counts.update(writer.counts)
+    return len(keep)
+
+
+def _partitions(files: list[InputFile], options: Options, workers: int) -> list[list[InputFile]]:
+    """Consecutive groups of about ``batch_bytes`` or ``batch_records`` files, a few per worker."""
+    total = sum(max(f.size, 0) for f in files)
+    target = max(_MIN_PART_BYTES, min(options.batch_bytes, total // (_PARTS_PER_WORKER * workers)))
+    max_files = options.batch_records
+    parts: list[list[InputFile]] = []
+    current: list[InputFile] = []
+    size = 0
+    for file in files:
+        current.append(file)
+        size += max(file.size, 0)
+        if size >= target or len(current) >= max_files:
+            parts.append(current)
+            current, size = [], 0
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _compute(
+    files: list[InputFile],
+    staging: Path,
+    options: Options,
+    scheduler: str | None,
+    counts: Counter,
+) -> dict[str, Any]:
+    """Run the partitions of ``files`` on the cluster; add up the counters the tasks return."""
+    result: dict[str, Any] = {
+        "workers": 0,
+        "partitions": 0,
+        "records": 0,
+        "bytes_in": 0,
+        "timings": Counter(),
+        "errors": Counter(),
+    }
+    if not files:
+        return result
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=options.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            workers = len(client.scheduler_info().get("workers", {})) or options.workers
+            parts = _partitions(files, options, workers)
+            bag = db.from_sequence(list(enumerate(parts, start=REUSED_PART + 1)), partition_size=1)
+            tasks = bag.map(_run_part, staging=str(staging), options=options).to_delayed()
+            futures = client.compute(tasks)
+            total = sum(max(f.size, 0) for f in files)
+            with runner._progress(total, options.progress) as bar:
+                for future in as_completed(futures):
+                    for stats in future.result():
+                        counts.update(stats["counts"])
+                        result["timings"].update(stats["timings"])
+                        result["errors"].update(stats["errors"])
+                        result["records"] += stats["records"]
+                        result["bytes_in"] += stats["bytes_in"]
+                        bar.update(stats["bytes_in"])
+                    future.release()
+            result["workers"] = workers
+            result["partitions"] = len(parts)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return result
+
+
+def _finish_staging(staging: Path) -> None:
+    """Drop leftovers of lost task attempts; give a table without rows one empty part."""
+    for name, schema in ALL_SCHEMAS.items():
+        table_dir = staging / f"{name}.parquet"
+        for leftover in table_dir.glob(".*"):
+            leftover.unlink(missing_ok=True)
+        if not any(table_dir.glob("part-*.parquet")):
+            pq.write_table(
+                schema.empty_table(), table_dir / _part_name(REUSED_PART), compression="zstd"
+            )
+
+
+def _commit(writer: TableWriter, manifest: dict[str, Any]) -> None:
+    """Commit the staged part directories, also over single-file tables of a local run."""
+    try:
+        writer.commit(manifest)
+    except NotADirectoryError:
+        # The marker is written: the staged tables are the run's result. A directory
+        # cannot be renamed over a file, so drop the old single-file tables it replaces.
+        for name in ALL_SCHEMAS:
+            target = writer.out / f"{name}.parquet"
+            if (writer.staging / target.name).is_dir() and target.is_file():
+                target.unlink()
+        recover(writer.out)
+
+
+__all__ = ["run_dask"]

@@ -1,0 +1,126 @@
+"""The Dask engine writes the same tables as the local runner (2 worker processes)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+from pipeline import load_tables
+from pipeline.dask_engine import _one_with_budget, run_dask
+from pipeline.runner import Options, run
+from pipeline.tables import EXTRA_SCHEMAS, SCHEMAS
+
+DEV = Path(__file__).resolve().parent / "data" / "dev" / "raw"
+TABLES = (*SCHEMAS, *EXTRA_SCHEMAS)
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A local cluster of 2 worker processes, shared by the tests of this module."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def raw(raw_dir: Path) -> Path:
+    """The shared raw folder plus a Big5 html page and a UTF-16 text from the dev set."""
+    for name in ("a12_car_loan_prepay_big5.html", "a13_phone_bill_refund_utf16.txt"):
+        shutil.copy(DEV / name, raw_dir / name)
+    return raw_dir
+
+
+def _options(raw: Path, out: Path, **kw) -> Options:
+    return Options(raw=raw, out=out, progress=False, **{"workers": 1, "batch_records": 2, **kw})
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].map(lambda v: hasattr(v, "tolist") or isinstance(v, list)).any():
+            frame[col] = frame[col].map(lambda v: "\x1f".join(list(v)))
+    return frame
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = _flat(frame)
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+def _assert_same(a: Path, b: Path, *, ordered: bool = False) -> None:
+    left, right = load_tables(a), load_tables(b)
+    assert set(left) == set(right) == set(TABLES)
+    prepare = _flat if ordered else _sorted
+    for name in TABLES:
+        pd.testing.assert_frame_equal(prepare(left[name]), prepare(right[name]), obj=name)
+
+
+def test_dask_writes_the_same_tables_as_the_local_runner(
+    raw: Path, tmp_path: Path, scheduler: str
+) -> None:
+    local = run(_options(raw, tmp_path / "local"))
+    manifest = run_dask(_options(raw, tmp_path / "dask", workers=2), scheduler=scheduler)
+    for name in TABLES:
+        assert (tmp_path / "dask" / f"{name}.parquet").is_dir(), name
+    assert not (tmp_path / "dask" / ".staging").exists()
+    # parts follow the source order, so even the row order is the local runner's
+    _assert_same(tmp_path / "local", tmp_path / "dask", ordered=True)
+    assert manifest["engine"] == "dask" and manifest["workers"] == 2
+    assert manifest["partitions"] >= 2
+    assert manifest["counts"] == local["counts"]
+    assert manifest["inputs"] == local["inputs"]
+    assert manifest["errors"] == local["errors"]
+    assert manifest["records_processed"] == local["records_processed"]
+    assert set(manifest["stage_seconds"]) == set(local["stage_seconds"])
+
+
+def test_dask_reruns_reuse_unchanged_files(raw: Path, tmp_path: Path, scheduler: str) -> None:
+    out = tmp_path / "dask"
+    run_dask(_options(raw, out, workers=2), scheduler=scheduler)
+    assert run_dask(_options(raw, out), scheduler=scheduler).get("up_to_date")
+    (raw / "utf8.txt").write_text("信用卡年费怎么免\n刷卡满六次可以免年费。\n", encoding="utf-8")
+    (raw / "sub" / "gbk.txt").unlink()
+    (raw / "new.txt").write_text("借呗逾期怎么办\n逾期会产生罚息。\n", encoding="utf-8")
+    manifest = run_dask(_options(raw, out), scheduler=scheduler)
+    assert manifest["files_processed"] == 2 and manifest["articles_reused"] > 0
+    run(_options(raw, tmp_path / "local"))
+    _assert_same(tmp_path / "local", out)
+
+
+def test_dask_output_replaces_a_local_runs_files(raw: Path, tmp_path: Path, scheduler: str) -> None:
+    out = tmp_path / "out"
+    run(_options(raw, out))
+    (raw / "new.txt").write_text("借呗逾期怎么办\n逾期会产生罚息。\n", encoding="utf-8")
+    manifest = run_dask(_options(raw, out), scheduler=scheduler)  # reuses the local files
+    assert manifest["articles_reused"] > 0
+    assert (out / "articles.parquet").is_dir()
+    run(_options(raw, tmp_path / "local"))
+    _assert_same(tmp_path / "local", out)
+
+
+def test_time_budget_holds_in_a_worker_thread() -> None:
+    slow = {"source": "slow.txt", "text": "信用卡分期提前还款要收违约金吗？\n" * 3000}
+    fast = {"source": "fast.txt", "text": "信用卡分期\n提前还款要收违约金。\n"}
+    results: list = []
+
+    def work() -> None:
+        results.append(_one_with_budget(slow, "jieba", 0.05))
+        results.append(_one_with_budget(fast, "jieba", 30.0))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    slow_row, fast_row = (b.tables["articles"].to_pylist()[0] for b in results)
+    assert slow_row["status"] == "error" and "timeout" in slow_row["error"]
+    assert results[0].bytes_in > 0
+    assert "timeout" not in (fast_row["error"] or "")
