@@ -37,6 +37,7 @@ RULES_FILE = "steps_rules.json"
 MAX_MARKS_PER_PARA = 2000  # markers examined per paragraph (hostile input guard)
 MAX_CHUNKS = 400  # whitespace chunks examined per text
 MAX_GAP = 8  # plain segments allowed between two items of one list
+SEQ_GAP = 2  # plain paragraphs allowed between two 首先 … 最后 steps
 CONTEXT_PLAINS = 3  # plain segments looked at above a list for its heading
 TAIL = 600  # characters of a plain segment read for its introducing sentence
 HEADING_MAX = 40  # longest line that can be a heading or a step title line
@@ -46,7 +47,8 @@ OUTLINE_TITLE_MAX = 16  # longest item title checked for section words
 SIBLING_VERB_SHARE = 0.3  # verb share that lets a list follow an earlier procedure's style
 COLON_PREFIX_MAX = 6  # a heading may hold a colon only after a short label (第一部分：)
 
-SEQ_FAMILY = "sequence"
+SEQ_FAMILY = "sequence"  # 首先 … 最后 opening paragraphs
+SEQ_INLINE = "sequence_inline"  # 首先 … 最后 opening sentences of one paragraph
 _SENT_END = "。！？!?；;"
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -85,6 +87,12 @@ def _strong_families() -> frozenset[str]:
 
 
 @cache
+def _section_families() -> frozenset[str]:
+    """Marker families that usually number article sections (一、, （一）)."""
+    return frozenset(f["name"] for f in _rules()["marker_families"] if f["section"])
+
+
+@cache
 def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """One alternation over all marker families, and the family name of each branch."""
     rules = _rules()
@@ -104,6 +112,15 @@ def _seq_re() -> re.Pattern[str]:
     seq = _rules()["sequence_words"]
     words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
     return re.compile(r"^(" + "|".join(map(re.escape, words)) + r")[\s,，:：、]*")
+
+
+@cache
+def _seq_inline_re() -> re.Pattern[str]:
+    """Sentence-start pattern for 首先 / 然后 / 最后 inside a paragraph."""
+    seq = _rules()["sequence_words"]
+    words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
+    alt = "|".join(map(re.escape, words))
+    return re.compile(r"(?:^|(?<=[。！？!?；;]))\s*(" + alt + r")[\s,，:：、]*")
 
 
 def _has(text: str | None, key: str) -> bool:
@@ -155,6 +172,7 @@ class _List:
     parent_list: _List | None = None
     procedure: bool = False
     container: bool = False
+    bodies_seen: bool = False  # plain paragraphs came between its items
     heading: str | None = None
 
 
@@ -288,6 +306,24 @@ def _find_marks(para: str) -> list[_Mark]:
     return out
 
 
+def _seq_marks(para: str) -> list[_Mark]:
+    """One run of sentences opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
+    seq = _rules()["sequence_words"]
+    out: list[_Mark] = []
+    for m in islice(_seq_inline_re().finditer(para), MAX_MARKS_PER_PARA):
+        word = m.group(1)
+        if word in seq["first"]:
+            if len(out) >= 3:
+                break
+            out = []
+        elif not out:
+            continue
+        out.append(_Mark(SEQ_INLINE, len(out) + 1, word, m.start(1), m.end()))
+        if word in seq["last"]:
+            break
+    return out if len(out) >= 3 else []
+
+
 def _accept(marks: list[_Mark], carried: dict[str, int]) -> list[_Mark]:
     """Keep markers that open a paragraph or chain consecutively with another marker."""
     last_two = {mk.family: mk.start for mk in marks if mk.number == 2}
@@ -336,7 +372,7 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
     items: list[_Item] = []
     carried: dict[str, int] = {}
     for pi, para in enumerate(paragraphs):
-        marks = _accept(_find_marks(para), carried)
+        marks = _accept(_find_marks(para), carried) or _seq_marks(para)
         if not marks:
             if _is_heading(para):
                 carried.clear()
@@ -368,7 +404,6 @@ def _mark_sequences(items: list[_Item]) -> None:
     seq = _rules()["sequence_words"]
     regex = _seq_re()
     run: list[tuple[_Plain, str, int]] = []
-    gap = 0
 
     def close() -> None:
         if len(run) >= 3:
@@ -387,10 +422,8 @@ def _mark_sequences(items: list[_Item]) -> None:
             run.append((it, word, m.end()))  # type: ignore[arg-type]
             if word in seq["last"]:
                 close()
-        elif run:
-            gap = gap + 1 if run[-1][0].idx < it.idx - gap else 1
-            if isinstance(it, _Unit) or it.brk or it.idx - run[-1][0].idx > 3:
-                close()
+        elif run and (isinstance(it, _Unit) or it.brk or it.idx - run[-1][0].idx > SEQ_GAP):
+            close()
     close()
 
 
@@ -442,9 +475,10 @@ def _build(items: list[_Item], keys: dict[str, int]) -> list[_List]:
     for it in items:
         if isinstance(it, _Plain):
             gap += 1
-            body_line = isinstance(prev, _Unit) and not prev.inline and _is_title_line(prev.content)
-            if (it.brk and not body_line) or gap > MAX_GAP:
+            if (it.brk and not _takes_body_line(prev)) or gap > MAX_GAP:
                 stack.clear()
+            if stack:
+                stack[-1].bodies_seen = True
         else:
             _place(it, stack, lists, gap, keys)
             gap = 0
@@ -452,13 +486,30 @@ def _build(items: list[_Item], keys: dict[str, int]) -> list[_List]:
     return lists
 
 
+def _takes_body_line(prev: _Item | None) -> bool:
+    """A short line right after a step title line is its body, not a new heading.
+
+    That holds for a list's first step, or when earlier steps had bodies too.
+    """
+    if not isinstance(prev, _Unit) or prev.inline or not _is_title_line(prev.content):
+        return False
+    return prev.number == 1 or (prev.owner is not None and prev.owner.bodies_seen)
+
+
 def _mark_containers(lists: list[_List]) -> None:
-    """A list most of whose items hold their own sub-lists is a set of sections, not steps."""
+    """A list whose items hold their own sub-lists is a set of sections, not steps.
+
+    That takes most of the items for ordinary markers, one item for section markers (一、).
+    """
     parents = {id(x.parent) for x in lists if x.parent is not None and len(x.units) > 1}
-    strong = _strong_families()
     for lst in lists:
+        if lst.family in _strong_families():
+            continue
         nested = sum(id(u) in parents for u in lst.units)
-        lst.container = lst.family not in strong and nested >= 2 and nested * 2 >= len(lst.units)
+        if lst.family in _section_families():
+            lst.container = nested >= 1
+        else:
+            lst.container = nested >= 2 and nested * 2 >= len(lst.units)
 
 
 def _starts_conclusion(text: str) -> bool:
@@ -591,11 +642,15 @@ def _ordered_verdicts(heading: str | None, intro: str | None) -> list[str]:
     """Verdicts of a list's context, most telling first.
 
     An introducing sentence (ends in a colon or says 以下 / 如下 …) speaks for the list right
-    below it and outranks the section heading; any other last sentence ranks after it.
+    below it and outranks the section heading. Any other last sentence only leans one way:
+    its ``neg`` / ``mixed`` becomes ``doubt`` and its ``pos`` becomes ``weak``.
     """
     cue = bool(intro) and (intro.rstrip().endswith((":", "：")) or _has(intro, "intro_cues"))
     v_intro = _verdict(intro, False)
-    return [v_intro, _verdict(heading, True)] if cue else [_verdict(heading, True), v_intro]
+    if cue:
+        return [v_intro, _verdict(heading, True)]
+    leaning = {"neg": "doubt", "mixed": "doubt", "pos": "weak"}.get(v_intro, v_intro)
+    return [_verdict(heading, True), leaning]
 
 
 def _decisive(verdicts: list[str]) -> bool | None:
@@ -621,8 +676,6 @@ def _judge(c: _Context, lst: _List) -> bool:
     decided = _decisive(c.verdicts)
     if decided is not None:
         return decided
-    if "mixed" in c.verdicts:
-        return strong or (not _is_outline(lst.units) and _verb_share(lst.units) >= 0.5)
     if c.title == "neg":
         return False
     if strong:
@@ -630,6 +683,8 @@ def _judge(c: _Context, lst: _List) -> bool:
     if _is_outline(lst.units):
         return False
     share = _verb_share(lst.units)
+    if "mixed" in c.verdicts or "doubt" in c.verdicts:
+        return share >= 0.5
     if c.title == "pos" or (c.sibling and share >= SIBLING_VERB_SHARE):
         return True
     needed = 0.5 if "weak" in c.verdicts or c.title in ("weak", "mixed") else 0.6
@@ -649,7 +704,7 @@ def _judge_child(lst: _List, intro: str | None) -> bool:
     decided = _decisive(verdicts)
     if decided is not None:
         return decided
-    if "mixed" in verdicts:
+    if "mixed" in verdicts or "doubt" in verdicts:
         return not _is_outline(lst.units) and _verb_share(lst.units) >= 0.5
     return lst.parent_list.procedure
 
@@ -670,7 +725,7 @@ def _classify(
             if not lst.parent_list.container:
                 lst.procedure = _judge_child(lst, intro)
                 continue
-        elif _is_toc(lst, keys):
+        elif lst.family != SEQ_FAMILY and _is_toc(lst, keys):
             continue
         use_title = first and len(lst.units) > 1 and bool(title)
         c = _Context(
@@ -693,6 +748,13 @@ def _rows(lists: list[_List]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     kept = [x for x in lists if x.procedure and len(x.units) >= 2]
     kept.sort(key=lambda x: x.units[0].idx)
+    seen: set[tuple[str, ...]] = set()
+    for lst in kept:
+        texts = tuple(u.content for u in lst.units)
+        if texts in seen:  # a procedure pasted twice by the page
+            lst.procedure = False
+        seen.add(texts)
+    kept = [x for x in kept if x.procedure]
     for list_no, lst in enumerate(kept, 1):
         for step_no, u in enumerate(lst.units, 1):
             text = "\n".join(t for t in (u.content, *u.bodies) if t)

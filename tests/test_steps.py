@@ -1,0 +1,392 @@
+"""Behaviour of pipeline.steps.extract_steps on hand-written articles in the genre."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.steps import extract_steps
+
+KEYS = {"list_no", "heading", "step_no", "marker", "title", "text"}
+
+
+def lists_of(rows: list[dict]) -> dict[int, list[dict]]:
+    """Rows grouped by list_no."""
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["list_no"], []).append(r)
+    return out
+
+
+def assert_well_formed(rows: list[dict]) -> None:
+    """Exact keys, list_no from 1 in order, step_no contiguous from 1 within each list."""
+    for r in rows:
+        assert set(r) == KEYS
+        assert isinstance(r["text"], str)
+    groups = lists_of(rows)
+    assert sorted(groups) == list(range(1, len(groups) + 1))
+    for steps in groups.values():
+        assert [s["step_no"] for s in steps] == list(range(1, len(steps) + 1))
+        assert len(steps) >= 2
+
+
+# ---------------------------------------------------------------- heading + body style
+
+HEADING_BODY = [
+    "不少用户在办完信用卡之后发现年费太高，想要销卡却不知道从哪里下手。下面按顺序说明。",
+    "第一步：还清全部欠款",
+    "销卡前要把账单、分期和取现的欠款全部还清，溢缴款也要先转出，否则银行不会受理。",
+    "第二步：联系银行客服",
+    "拨打卡片背面的客服电话，转人工后说明要注销信用卡，客服会核实身份。",
+    "如果客服挽留，可以明确表示不再需要。",
+    "第三步：等待注销生效",
+    "银行一般会在四十五天后正式注销账户，期间不要再刷卡消费。",
+    "总之，销卡并不复杂，只要提前还清欠款，按照上面的顺序操作就能顺利完成。",
+]
+
+
+def test_heading_body_steps_take_their_body_paragraphs() -> None:
+    rows = extract_steps(HEADING_BODY, title="信用卡怎么注销")
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["第一步", "第二步", "第三步"]
+    assert [r["title"] for r in rows] == ["还清全部欠款", "联系银行客服", "等待注销生效"]
+    assert rows[0]["text"].startswith("还清全部欠款\n销卡前要把账单")
+    assert "如果客服挽留" in rows[1]["text"]  # second body paragraph of step 2
+    assert "四十五天" in rows[2]["text"]
+    assert "总之" not in rows[2]["text"]  # the closing paragraph is not part of the last step
+
+
+def test_marker_is_as_written_without_separator() -> None:
+    rows = extract_steps(["第1步，打开手机银行APP", "第2步，点击转账汇款"], title="如何转账")
+    assert [r["marker"] for r in rows] == ["第1步", "第2步"]
+    assert rows[0]["text"] == "打开手机银行APP"
+
+
+def test_buzhou_family() -> None:
+    paras = [
+        "退押金的操作步骤如下：",
+        "步骤一：打开共享单车小程序，进入我的钱包",
+        "步骤二：点击押金一栏，选择申请退还",
+        "步骤三：确认退款原因后提交，押金原路退回",
+    ]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["步骤一", "步骤二", "步骤三"]
+    assert rows[0]["heading"] == "退押金的操作步骤如下："
+
+
+# ---------------------------------------------------------------- marker families
+
+FAMILIES = [
+    ("1.", "2.", "3."),
+    ("1、", "2、", "3、"),
+    ("1)", "2)", "3)"),
+    ("1）", "2）", "3）"),
+    ("(1)", "(2)", "(3)"),
+    ("（1）", "（2）", "（3）"),
+    ("①", "②", "③"),
+    ("⑴", "⑵", "⑶"),
+    ("一、", "二、", "三、"),
+    ("（一）", "（二）", "（三）"),
+]
+
+
+@pytest.mark.parametrize("markers", FAMILIES, ids=lambda m: m[0])
+def test_each_marker_family(markers: tuple[str, str, str]) -> None:
+    bodies = [
+        "登录物业缴费平台，进入个人中心。",
+        "选择需要退还的装修押金，填写银行卡号。",
+        "提交申请并等待物业审核，一般三个工作日到账。",
+    ]
+    paras = ["装修押金的退还流程", *(m + b for m, b in zip(markers, bodies, strict=True))]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == list(markers)
+    assert [r["text"] for r in rows] == bodies
+    assert rows[0]["heading"] == "装修押金的退还流程"
+    assert rows[0]["title"] == "登录物业缴费平台"
+
+
+def test_html_ordered_list_items() -> None:
+    paras = [
+        "网上申请停车月卡的方法",
+        "1. 关注停车场公众号并绑定车牌",
+        "2. 选择月卡套餐后在线支付",
+        "3. 支付成功后系统自动开通",
+    ]
+    rows = extract_steps(paras)
+    assert [r["marker"] for r in rows] == ["1.", "2.", "3."]
+    assert rows[1]["text"] == "选择月卡套餐后在线支付"
+
+
+# ---------------------------------------------------------------- run-together steps
+
+INLINE = [
+    "燃气费多交了可以申请退还，很多人不清楚办法。 燃气费退费的办理流程 "
+    "目前各地燃气公司都支持线上办理，大致分为以下步骤: "
+    "1.打开燃气公司APP 在首页找到“业务办理”栏目，使用户号登录。 "
+    "2.选择预存款退还 系统会显示可退金额，例如1.5万元的预存款扣除未结费用后退回。 "
+    "3.上传身份证明 按页面提示拍摄身份证正反面，并填写收款银行卡。 "
+    "退费时的注意事项 在申请之前，用户需要留意以下几点: "
+    "1.确认没有欠费 有欠费记录的户号无法退费。 "
+    "2.保留缴费凭证 以便核对金额。",
+]
+
+
+def test_inline_steps_are_split_and_notes_skipped() -> None:
+    rows = extract_steps(INLINE)
+    assert_well_formed(rows)
+    assert len(lists_of(rows)) == 1
+    assert [r["title"] for r in rows] == ["打开燃气公司APP", "选择预存款退还", "上传身份证明"]
+    assert rows[0]["heading"] == "燃气费退费的办理流程"
+    assert "1.5万元" in rows[1]["text"]  # a decimal is not a marker
+    assert "注意事项" not in rows[2]["text"]  # the next section's heading is cut off
+    assert rows[2]["text"].endswith("收款银行卡。")
+
+
+def test_inline_circled_and_semicolons() -> None:
+    para = "网点挂失的流程很简单：①取号后告诉柜员要挂失；②柜员核对身份证；③签字确认，领取回执。"
+    rows = extract_steps([para])
+    assert [r["marker"] for r in rows] == ["①", "②", "③"]
+    assert rows[0]["text"] == "取号后告诉柜员要挂失"
+    assert rows[2]["text"] == "签字确认，领取回执。"
+
+
+def test_numbers_inside_text_do_not_split() -> None:
+    paras = [
+        "提前还款的具体做法",
+        "1、在2024.05.20之前登录APP，查看日息0.05%的借款，选择版本3.2以上的还款入口。",
+        "2、拨打400-123-4567确认金额，5G套餐用户可免流量费，年化利率3.6%。",
+        "3、还款后在2024年6月1日前截图保存凭证，支持1、2、3期同时结清。",
+    ]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    assert len(rows) == 3
+    assert "0.05%" in rows[0]["text"] and "3.2" in rows[0]["text"]
+    assert "400-123-4567" in rows[1]["text"]
+    assert "1、2、3期" in rows[2]["text"]
+
+
+def test_section_numbers_are_headings_not_steps() -> None:
+    paras = [
+        "第一部分：分期付款是什么",
+        "1.1 分期付款的定义",
+        "分期付款是先拿商品后按月还款的消费方式。",
+        "1.2 分期付款的费用",
+        "费用一般按月收取，不同平台差别较大。",
+        "2.1 如何申请",
+        "在购物平台结算页选择分期即可。",
+    ]
+    assert extract_steps(paras, title="分期付款怎么申请") == []
+
+
+# ---------------------------------------------------------------- sub-lists
+
+SUBLIST = [
+    "ETC注销的办理流程",
+    "1、联系发行方客服，说明要注销ETC。",
+    "2、选择注销方式：",
+    "（1）线上注销：在小程序里提交注销申请，寄回设备。",
+    "（2）线下注销：携带身份证和车辆到服务网点办理。",
+    "3、等待审核通过后，设备押金退回原账户。",
+]
+
+
+def test_sub_list_is_its_own_procedure() -> None:
+    rows = extract_steps(SUBLIST)
+    assert_well_formed(rows)
+    groups = lists_of(rows)
+    assert [s["marker"] for s in groups[1]] == ["1、", "2、", "3、"]
+    assert [s["marker"] for s in groups[2]] == ["（1）", "（2）"]
+    assert groups[2][0]["heading"] == "选择注销方式"
+    assert groups[2][0]["title"] == "线上注销"
+    assert groups[1][2]["text"].startswith("等待审核")
+
+
+def test_sections_holding_their_own_lists_are_not_steps() -> None:
+    paras = [
+        "一、在手机APP里关闭",
+        "首先，打开APP点击右下角的我的。",
+        "然后，进入设置找到自动续费管理。",
+        "最后，点击关闭并确认。",
+        "二、在支付宝里解约",
+        "如果是通过支付宝签约的，需要到支付宝里操作：",
+        "1、打开支付宝进入我的设置",
+        "2、选择支付设置里的免密支付",
+        "3、找到对应服务点击解约",
+    ]
+    rows = extract_steps(paras, title="自动续费怎么关闭")
+    assert_well_formed(rows)
+    groups = lists_of(rows)
+    assert [s["marker"] for s in groups[1]] == ["首先", "然后", "最后"]
+    assert [s["marker"] for s in groups[2]] == ["1、", "2、", "3、"]
+    assert groups[1][0]["heading"] == "在手机APP里关闭"
+    assert all(r["marker"] not in ("一、", "二、") for r in rows)
+
+
+# ---------------------------------------------------------------- not procedures
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["办理前的注意事项", "关于退押金的常见问题", "押金退不回来的原因", "申请分期需要满足的条件"],
+)
+def test_non_procedure_lists_are_skipped(heading: str) -> None:
+    paras = [
+        heading,
+        "1、确认账户里没有未结清的订单。",
+        "2、检查绑定的手机号是否还在使用。",
+        "3、保留好付款截图和聊天记录。",
+    ]
+    assert extract_steps(paras, title="押金怎么退") == []
+
+
+def test_notes_intro_sentence_outranks_neutral_heading() -> None:
+    paras = [
+        "网贷结清以后",
+        "结清之后还需要留意以下几点：",
+        "1. 申请开具结清证明。",
+        "2. 查看征信是否更新。",
+    ]
+    assert extract_steps(paras) == []
+
+
+def test_related_links_and_contents_are_skipped() -> None:
+    paras = [
+        "目录",
+        "1. 车贷提前还款的流程",
+        "2. 提前还款的费用",
+        "车贷提前还款的流程",
+        "1、打电话给贷款机构预约提前还款。",
+        "2、按约定日期把钱存进还款账户。",
+        "提前还款的费用",
+        "多数机构会收取剩余本金百分之一到三的违约金。",
+        "相关阅读",
+        "1. 房贷怎么提前还",
+        "2. 信用卡逾期怎么办",
+    ]
+    rows = extract_steps(paras, title="车贷提前还款怎么办理")
+    assert_well_formed(rows)
+    assert [r["text"][:4] for r in rows] == ["打电话给", "按约定日"]
+
+
+def test_orphan_and_single_items_are_not_lists() -> None:
+    paras = [
+        "办理流程",
+        "2、提交申请表。",
+        "3、等待审核。",
+        "操作方法",
+        "1、打开APP。",
+    ]
+    assert extract_steps(paras) == []
+
+
+# ---------------------------------------------------------------- 首先 … 最后
+
+
+def test_sequence_words_make_a_procedure() -> None:
+    paras = [
+        "话费充错号码以后可以这样处理：",
+        "首先，马上拨打运营商客服热线说明情况。",
+        "其次，提供充值记录和本人身份证信息。",
+        "然后，等待运营商联系对方号码的机主。",
+        "最后，对方同意后款项会退回原支付账户。",
+    ]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["首先", "其次", "然后", "最后"]
+    assert rows[0]["text"] == "马上拨打运营商客服热线说明情况。"
+    assert rows[0]["title"] == "马上拨打运营商客服热线说明情况"
+
+
+def test_two_sequence_words_are_not_enough() -> None:
+    paras = ["首先，登录账户。", "最后，确认提交。"]
+    assert extract_steps(paras, title="如何操作") == []
+
+
+def test_sequence_words_in_a_reasons_section_are_skipped() -> None:
+    paras = [
+        "分期被拒的原因",
+        "首先，征信查询次数太多。",
+        "其次，负债率偏高。",
+        "最后，填写的资料不完整。",
+    ]
+    assert extract_steps(paras) == []
+
+
+# ---------------------------------------------------------------- article title as context
+
+
+def test_title_gives_context_to_first_list() -> None:
+    paras = [
+        "很多人不知道这个功能藏在哪里。",
+        "1、进入微信钱包",
+        "2、点击右上角的三个点",
+        "3、选择支付设置",
+    ]
+    assert len(extract_steps(paras, title="微信免密支付怎么关闭")) == 3
+    neutral = ["很多人关心这件事。", "1、普通卡", "2、金卡", "3、白金卡"]
+    assert extract_steps(neutral, title="信用卡的等级") == []
+
+
+def test_several_procedures_are_numbered_in_reading_order() -> None:
+    paras = [
+        "线上申请的步骤",
+        "1. 打开银行APP",
+        "2. 填写申请资料",
+        "线下办理的方法",
+        "① 携带身份证到网点",
+        "② 填写纸质申请表",
+    ]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    assert [(r["list_no"], r["step_no"], r["marker"]) for r in rows] == [
+        (1, 1, "1."),
+        (1, 2, "2."),
+        (2, 1, "①"),
+        (2, 2, "②"),
+    ]
+    assert rows[2]["heading"] == "线下办理的方法"
+
+
+# ---------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["1、" * 1_000_000],
+        ["1、 " * 1_000_000],
+        ["1、登录 2、提交 " * 200_000],
+        ["测" * 100_000],
+        ["第一步" * 300_000],
+        ["（1）" * 300_000, "①" * 300_000],
+        ["1.1.1." * 200_000],
+        [f"{i % 60 + 1}. 打开" for i in range(20_000)],
+        ["首先", "然后", "最后"] * 5_000,
+        [],
+        [""],
+        ["\n\n  \n"],
+    ],
+    ids=lambda p: f"{len(p)}x{len(p[0]) if p else 0}",
+)
+def test_hostile_input_never_raises(paragraphs: list[str]) -> None:
+    rows = extract_steps(paragraphs, title="如何办理")
+    assert isinstance(rows, list)
+    assert_well_formed(rows)
+
+
+def test_random_marker_soup_never_raises() -> None:
+    rng = random.Random(7)
+    alphabet = "1234.、)(（）①⑴一二十第步骤首先然后最后 。：:,，\n注意流程"
+    for _ in range(50):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+        assert_well_formed(extract_steps(text.split("\n"), title=text[:10]))
+
+
+def test_odd_input_types() -> None:
+    assert extract_steps(None) == []  # type: ignore[arg-type]
+    assert extract_steps([None, 3, "1、打开"], title=None) == []  # type: ignore[list-item]
+    rows = extract_steps("办理流程\n1、打开APP\n2、提交申请")  # type: ignore[arg-type]
+    assert [r["marker"] for r in rows] == ["1、", "2、"]
