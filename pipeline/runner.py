@@ -67,8 +67,12 @@ class Batch:
 # --------------------------------------------------------------------- workers
 
 
-class RecordTimeout(TimeoutError):
-    """An article took longer than its time budget."""
+class RecordTimeout(BaseException):
+    """An article took longer than its time budget.
+
+    A ``BaseException`` so that no stage's ``except Exception`` guard can swallow it
+    and let the article run on, unbounded, as ``ok``.
+    """
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
@@ -84,12 +88,15 @@ def process_with_budget(
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return process_record(record, segmenter=segmenter, timings=timings)
+        try:
+            return process_record(record, segmenter=segmenter, timings=timings)
+        finally:  # disarm inside the outer try: an alarm firing here is still caught
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
     except RecordTimeout as exc:
-        return error_rows(record, f"{exc} ({timeout:g} s)")
+        return error_rows(record, f"{exc} ({timeout:g} s)" if use_alarm else str(exc))
     finally:
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
 
