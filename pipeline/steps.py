@@ -4,21 +4,25 @@ Entry point: :func:`extract_steps`. The input is the cleaned, Simplified body of
 article as a list of paragraphs; the output has one dict per step with the columns of
 the ``steps`` table in CONTRACT.md (minus ``doc_id``).
 
-How it works, in linear passes:
+How it works, in linear passes (patterns and word lists live in
+``resources/steps_rules.json``):
 
-1. *Segment*: every paragraph is scanned once for step markers (patterns and word lists
-   live in ``resources/steps_rules.json``). A marker inside a paragraph only counts when it
-   continues or starts a consecutive sequence, so decimals, dates, ``1.1`` section numbers
-   and phone numbers never split text. Paragraphs become a flat sequence of *units*
-   (a marker and its text) and *plain* segments (everything else).
+1. *Segment*: every paragraph is scanned once for step markers. A marker inside a
+   paragraph only counts when it continues or starts a consecutive sequence, so decimals,
+   dates, ``1.1`` section numbers and phone numbers never split text; run-together items
+   are cut from a heading that follows them. Paragraphs become a flat sequence of *units*
+   (a marker and its text) and *plain* segments; runs of paragraphs (or sentences) opened
+   by 首先 … 然后 … 最后 become units too.
 2. *Build*: units are chained into lists (same marker family, numbers consecutive from 1);
-   a list that starts right under an open item of another family is its sub-list.
+   a list that starts right under an open item of another family is its sub-list. A
+   heading line closes the open lists. A list whose items hold sub-lists is a set of
+   sections (a *container*), and its sub-lists are judged as top-level lists.
 3. *Bodies*: a short step heading line (``第一步：登录账号``) takes the plain paragraphs
-   after it as its body.
-4. *Classify*: a list is a procedure when its heading or introducing sentence (or, for
-   the first list, the article title) reads as procedural and not as 注意事项, 常见问题,
-   原因 … ; a sub-list is judged by its parent step's title.
-Paragraphs opened by 首先 … 然后 … 最后 become units of their own family before step 2.
+   after it as its body; the last step takes no more than the others did.
+4. *Classify*: a list is a procedure when its introducing sentence, its heading or (for
+   the first list) the article title reads as procedural rather than as 注意事项, 常见问题,
+   原因 …; a sub-list is judged by its intro and its parent step. Tables of contents,
+   section outlines and pasted duplicates are dropped.
 """
 
 from __future__ import annotations
@@ -106,21 +110,23 @@ def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile("|".join(parts)), tuple(names)
 
 
+def _seq_alternation() -> str:
+    """Regex alternation of all sequence words, longest first."""
+    seq = _rules()["sequence_words"]
+    words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
+    return "|".join(map(re.escape, words))
+
+
 @cache
 def _seq_re() -> re.Pattern[str]:
     """Paragraph-start pattern for 首先 / 然后 / 最后 style markers."""
-    seq = _rules()["sequence_words"]
-    words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
-    return re.compile(r"^(" + "|".join(map(re.escape, words)) + r")[\s,，:：、]*")
+    return re.compile(r"^(" + _seq_alternation() + r")[\s,，:：、]*")
 
 
 @cache
 def _seq_inline_re() -> re.Pattern[str]:
     """Sentence-start pattern for 首先 / 然后 / 最后 inside a paragraph."""
-    seq = _rules()["sequence_words"]
-    words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
-    alt = "|".join(map(re.escape, words))
-    return re.compile(r"(?:^|(?<=[。！？!?；;]))\s*(" + alt + r")[\s,，:：、]*")
+    return re.compile(r"(?:^|(?<=[。！？!?；;]))\s*(" + _seq_alternation() + r")[\s,，:：、]*")
 
 
 def _has(text: str | None, key: str) -> bool:
@@ -133,6 +139,8 @@ def _has(text: str | None, key: str) -> bool:
 
 @dataclass(frozen=True)
 class _Mark:
+    """A step marker found in a paragraph: its family, number, text and span."""
+
     family: str
     number: int
     marker: str
@@ -142,6 +150,8 @@ class _Mark:
 
 @dataclass(eq=False)
 class _Plain:
+    """Text without a marker: a paragraph, or the part of one around run-together steps."""
+
     idx: int
     para: int
     pos: int
@@ -152,6 +162,8 @@ class _Plain:
 
 @dataclass(eq=False)
 class _Unit:
+    """A marker and the text it opens (plus body paragraphs once attached)."""
+
     idx: int
     para: int
     pos: int
@@ -166,6 +178,8 @@ class _Unit:
 
 @dataclass(eq=False)
 class _List:
+    """Units of one family numbered 1, 2, 3 …; a sub-list records its parent step."""
+
     family: str
     units: list[_Unit]
     parent: _Unit | None = None
@@ -236,13 +250,19 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     """Whitespace-separated chunks (offset, text); a space between ASCII words does not split."""
     out: list[tuple[int, str]] = []
     for m in islice(_WS_RE.finditer(text), MAX_CHUNKS):
-        s, w = m.start(), m.group()
-        if out and out[-1][1][-1:].isascii() and out[-1][1][-1:].isalnum() and w[:1].isascii():
-            if w[:1].isalnum() and s - (out[-1][0] + len(out[-1][1])) == 1:
-                out[-1] = (out[-1][0], text[out[-1][0] : m.end()])
-                continue
-        out.append((s, w))
+        if out:
+            start, prev = out[-1]
+            if _is_word_char(prev[-1]) and _is_word_char(m.group()[0]):
+                if m.start() == start + len(prev) + 1:
+                    out[-1] = (start, text[start : m.end()])
+                    continue
+        out.append((m.start(), m.group()))
     return out
+
+
+def _is_word_char(ch: str) -> bool:
+    """An ASCII letter or digit (a space between two of them does not split chunks)."""
+    return ch.isascii() and ch.isalnum()
 
 
 def _heading_chunk(chunks: list[tuple[int, str]], first: int) -> int | None:
@@ -259,14 +279,6 @@ def _heading_chunk(chunks: list[tuple[int, str]], first: int) -> int | None:
         elif c > 0:
             return c
     return None
-
-
-def _pieces(text: str) -> list[str]:
-    """Sentences and whitespace-separated chunks of ``text``, in order."""
-    out: list[str] = []
-    for _, chunk in _chunks(text):
-        out.extend(s for s in _SENT_SPLIT_RE.findall(chunk) if s.strip())
-    return out
 
 
 def _key(text: str) -> str:
@@ -435,18 +447,23 @@ def _reappears(u: _Unit, keys: dict[str, int]) -> bool:
     return _is_heading(u.content) and keys.get(_key(u.content), -1) > u.idx
 
 
-def _place(
-    u: _Unit, stack: list[_List], lists: list[_List], gap: int, keys: dict[str, int]
-) -> None:
-    """Append ``u`` to the open list it continues, or open a new (sub-)list with it."""
+def _continue(u: _Unit, stack: list[_List]) -> bool:
+    """Append ``u`` to the list in ``stack`` whose numbering it continues (closing deeper ones)."""
     for k in range(len(stack) - 1, -1, -1):
         lst = stack[k]
         if lst.family == u.family and lst.units[-1].number == u.number - 1:
             del stack[k + 1 :]
             lst.units.append(u)
             u.owner = lst
-            return
-    if u.number != 1:
+            return True
+    return False
+
+
+def _place(
+    u: _Unit, stack: list[_List], lists: list[_List], gap: int, keys: dict[str, int]
+) -> None:
+    """Append ``u`` to the open list it continues, or open a new (sub-)list with it."""
+    if _continue(u, stack) or u.number != 1:
         return
     for k, lst in enumerate(stack):
         if lst.family == u.family:
@@ -470,18 +487,28 @@ def _build(items: list[_Item], keys: dict[str, int]) -> list[_List]:
     """Chain units into lists; headings and long gaps close the open lists."""
     lists: list[_List] = []
     stack: list[_List] = []
+    closed: list[_List] = []  # lists a heading line closed; the next number may resume them
     gap = 0
     prev: _Item | None = None
     for it in items:
         if isinstance(it, _Plain):
             gap += 1
-            if (it.brk and not _takes_body_line(prev)) or gap > MAX_GAP:
+            if gap > MAX_GAP:
+                stack.clear()
+                closed = []
+            elif it.brk and stack and not _takes_body_line(prev):
+                closed = stack[:]
                 stack.clear()
             if stack:
                 stack[-1].bodies_seen = True
+            prev = it
+            continue
+        if not stack and closed and _continue(it, closed):
+            stack = closed
         else:
             _place(it, stack, lists, gap, keys)
-            gap = 0
+        closed = []
+        gap = 0
         prev = it
     return lists
 
@@ -590,13 +617,21 @@ def _context(items: list[_Item], start: int, bodies: bool) -> tuple[str | None, 
         if chunks and intro is None:
             sentences = [x for x in _SENT_SPLIT_RE.findall(chunks[-1]) if x.strip()]
             intro = sentences[-1].strip() if sentences else None
-        for c in range(len(chunks) - 1, max(-1, len(chunks) - 4), -1):
-            w = chunks[c]
-            if len(w) >= 4 and _is_heading(w) and (c == 0 or chunks[c - 1][-1] in _SENT_END):
-                if c < len(chunks) - 1 or len(chunks) > 1:
-                    return w, intro
+        if (embedded := _last_heading_chunk(chunks)) is not None:
+            return embedded, intro
         k -= 1
     return None, intro
+
+
+def _last_heading_chunk(chunks: list[str]) -> str | None:
+    """A heading among the last few chunks of a paragraph, right after a full sentence."""
+    if len(chunks) < 2:
+        return None
+    for c in range(len(chunks) - 1, max(-1, len(chunks) - 4), -1):
+        w = chunks[c]
+        if len(w) >= 4 and _is_heading(w) and (c == 0 or chunks[c - 1][-1] in _SENT_END):
+            return w
+    return None
 
 
 def _starts_with_verb(text: str) -> bool:
@@ -709,32 +744,44 @@ def _judge_child(lst: _List, intro: str | None) -> bool:
     return lst.parent_list.procedure
 
 
+def _tidy(heading: str | None) -> str | None:
+    """A heading without the separators it trailed in running text."""
+    if not heading:
+        return None
+    return _TRAIL_SEP_RE.sub("", heading) or None
+
+
 def _classify(
     lists: list[_List], items: list[_Item], keys: dict[str, int], title: str | None
 ) -> None:
-    """Set ``procedure`` and ``heading`` of every list, in reading order."""
-    first = True
-    families: set[str] = set()
+    """Set ``procedure`` and ``heading`` of every list, in reading order.
+
+    Sub-lists of a step are judged with their parent; sub-lists of a container (a set of
+    sections) are judged like top-level lists under the section's title.
+    """
+    first = True  # the article title still counts for the next top-level list
+    families: set[str] = set()  # marker families of the procedures found so far
     for lst in sorted(lists, key=lambda x: x.units[0].idx):
         if lst.container:
             continue
-        child = lst.parent is not None and lst.parent_list is not None
-        heading, intro = _context(items, lst.units[0].idx, child)
-        if lst.parent is not None and lst.parent_list is not None:
-            lst.heading = heading = _parent_title(lst.parent)
-            if not lst.parent_list.container:
+        parent, parent_list = lst.parent, lst.parent_list
+        heading, intro = _context(items, lst.units[0].idx, parent is not None)
+        if parent is not None and parent_list is not None:
+            lst.heading = heading = _parent_title(parent)
+            if not parent_list.container:
                 lst.procedure = _judge_child(lst, intro)
                 continue
         elif lst.family != SEQ_FAMILY and _is_toc(lst, keys):
             continue
         use_title = first and len(lst.units) > 1 and bool(title)
-        c = _Context(
+        context = _Context(
             _ordered_verdicts(heading, intro),
             _verdict(title, True) if use_title else None,
             lst.family in families,
         )
-        lst.procedure = _judge(c, lst)
-        lst.heading = heading or intro or (title if use_title else None)
+        lst.procedure = _judge(context, lst)
+        if lst.heading is None:
+            lst.heading = _tidy(heading or intro or (title if use_title else None))
         first = first and len(lst.units) < 2
         if lst.procedure and len(lst.units) > 1:
             families.add(lst.family)
@@ -743,18 +790,22 @@ def _classify(
 # ---------------------------------------------------------------- output
 
 
+def _drop_repeats(lists: list[_List]) -> list[_List]:
+    """Procedures with two or more steps, minus any the page pasted twice."""
+    out: list[_List] = []
+    seen: set[tuple[str, ...]] = set()
+    for lst in lists:
+        texts = tuple(u.content for u in lst.units)
+        if lst.procedure and len(lst.units) >= 2 and texts not in seen:
+            out.append(lst)
+            seen.add(texts)
+    return out
+
+
 def _rows(lists: list[_List]) -> list[dict[str, Any]]:
     """Flatten procedures into ``steps`` rows, numbered in reading order."""
     rows: list[dict[str, Any]] = []
-    kept = [x for x in lists if x.procedure and len(x.units) >= 2]
-    kept.sort(key=lambda x: x.units[0].idx)
-    seen: set[tuple[str, ...]] = set()
-    for lst in kept:
-        texts = tuple(u.content for u in lst.units)
-        if texts in seen:  # a procedure pasted twice by the page
-            lst.procedure = False
-        seen.add(texts)
-    kept = [x for x in kept if x.procedure]
+    kept = _drop_repeats(sorted(lists, key=lambda x: x.units[0].idx))
     for list_no, lst in enumerate(kept, 1):
         for step_no, u in enumerate(lst.units, 1):
             text = "\n".join(t for t in (u.content, *u.bodies) if t)
