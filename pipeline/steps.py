@@ -97,6 +97,12 @@ def _section_families() -> frozenset[str]:
 
 
 @cache
+def _strong_branches() -> frozenset[int]:
+    """Indexes of the strong families' branches in :func:`_marker_re`."""
+    return frozenset(i for i, f in enumerate(_rules()["marker_families"]) if f["strong"])
+
+
+@cache
 def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """One alternation over all marker families, and the family name of each branch."""
     rules = _rules()
@@ -294,6 +300,9 @@ def _clean_content(text: str) -> str:
 def _title(content: str) -> str | None:
     """The step's short head: its whole title line, or the text before a colon / first clause."""
     t = content[:200].strip()
+    inner = _marker_re()[0].match(t)
+    if inner and inner.lastgroup and int(inner.lastgroup[1:]) in _strong_branches():
+        t = _LEAD_SEP_RE.sub("", t[inner.end() :], count=1)  # "1. 第一步：登录" -> 登录
     if not t:
         return None
     if _is_title_line(t) and len(t) <= HEADING_MAX + 1 and not _CLAUSE_PUNCT_RE.search(t[:-1]):
@@ -544,13 +553,18 @@ def _starts_conclusion(text: str) -> bool:
     return text.startswith(_words("conclusion_starts"))
 
 
-def _body_plains(items: list[_Item], u: _Unit, last: bool, limit: int) -> list[_Plain]:
-    """Plain paragraphs after a step title line that belong to the step."""
+def _body_plains(
+    items: list[_Item], u: _Unit, last: bool, limit: int, short_first: bool
+) -> list[_Plain]:
+    """Plain paragraphs after a step title line that belong to the step.
+
+    A heading-like line ends the body, except as its first line when ``short_first``.
+    """
     out: list[_Plain] = []
     k = u.idx + 1
     while k < len(items) and len(out) < limit:
         p = items[k]
-        if not isinstance(p, _Plain) or (p.brk and (out or last)):
+        if not isinstance(p, _Plain) or (p.brk and (out or not short_first)):
             break
         if last and _starts_conclusion(p.text):
             break
@@ -567,13 +581,15 @@ def _attach_bodies(lists: list[_List], items: list[_Item]) -> None:
     """Give step title lines their body paragraphs (the last step no more than the others)."""
     for lst in lists:
         counts = [0]
+        short_bodies = False  # an earlier step's body was a short heading-like line
         for j, u in enumerate(lst.units):
             if u.inline or not _is_title_line(u.content):
                 continue
             last = j == len(lst.units) - 1
             limit = max(counts) if last and len(lst.units) > 1 else MAX_GAP
-            plains = _body_plains(items, u, last, limit)
+            plains = _body_plains(items, u, last, limit, not last or short_bodies)
             counts.append(len(plains))
+            short_bodies = short_bodies or any(p.brk for p in plains)
             u.bodies = [p.text for p in plains]
             for p in plains:
                 p.consumed = True
@@ -649,12 +665,18 @@ def _verb_share(units: list[_Unit]) -> float:
 
 
 def _is_outline(units: list[_Unit]) -> bool:
-    """Items that name article sections (…注意事项, …条件, 哪些…) make an outline, not steps."""
+    """Items that name article sections (…注意事项, …条件, 哪些…) make an outline, not steps.
+
+    A title that opens with a verb and is no ``…的…`` noun phrase is an action (准备材料).
+    """
     for u in units:
         t = (_title(u.content) or "").rstrip("?？")
-        if 0 < len(t) <= OUTLINE_TITLE_MAX:
-            if t.endswith(_words("outline_words")) or _has(t, "question_words"):
-                return True
+        if not 0 < len(t) <= OUTLINE_TITLE_MAX:
+            continue
+        if _has(t, "question_words"):
+            return True
+        if t.endswith(_words("outline_words")) and ("的" in t or not _starts_with_verb(t)):
+            return True
     return False
 
 

@@ -225,7 +225,54 @@ def test_sections_holding_their_own_lists_are_not_steps() -> None:
     assert all(r["marker"] not in ("一、", "二、") for r in rows)
 
 
+def test_short_body_lines_and_stray_line_between_steps() -> None:
+    paras = [
+        "第一步：打开银行APP",
+        "在手机桌面找到图标",
+        "第二步：进入贷款页面",
+        "首页下方的贷款专区",
+        "关注公众号领取福利",
+        "第三步：点击提前还款",
+        "页面右上角的按钮",
+    ]
+    rows = extract_steps(paras, title="房贷怎么提前还")
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["第一步", "第二步", "第三步"]
+    assert rows[0]["text"] == "打开银行APP\n在手机桌面找到图标"
+    assert "关注公众号" not in rows[1]["text"]
+    assert rows[2]["text"] == "点击提前还款\n页面右上角的按钮"
+
+
+def test_section_numerals_with_a_nested_list_are_sections() -> None:
+    paras = [
+        "一、线上申请",
+        "1、打开营业厅APP",
+        "2、选择宽带业务",
+        "3、提交预约信息",
+        "二、线下申请",
+        "带上身份证到营业厅柜台即可。",
+    ]
+    rows = extract_steps(paras, title="宽带怎么申请")
+    assert [r["marker"] for r in rows] == ["1、", "2、", "3、"]
+    assert rows[0]["heading"] == "线上申请"
+
+
+def test_sequence_words_inside_one_paragraph() -> None:
+    paras = [
+        "被多扣了会员费，可以按下面的做法申请退回。",
+        "首先，登录APP找到人工客服。然后，说明扣费时间和金额。最后，客服拒绝的话向支付平台投诉。",
+    ]
+    rows = extract_steps(paras)
+    assert [r["marker"] for r in rows] == ["首先", "然后", "最后"]
+    assert rows[1]["text"] == "说明扣费时间和金额。"
+
+
 # ---------------------------------------------------------------- not procedures
+
+
+def test_alternatives_are_not_steps() -> None:
+    paras = ["还款方式有以下几种：", "1、拨打客服电话还款", "2、发送短信还款", "3、到营业厅还款"]
+    assert extract_steps(paras, title="如何还款") == []
 
 
 @pytest.mark.parametrize(
