@@ -113,7 +113,8 @@ def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
         body = fam["pattern"].replace("(?P<n>", f"(?P<n{i}>")
         parts.append(f"(?P<f{i}>{prefixes[fam['boundary']]}{body})")
         names.append(fam["name"])
-    return re.compile("|".join(parts)), tuple(names)
+    first = f"(?=[{rules['marker_first_chars']}])"  # fail fast where no marker can start
+    return re.compile(first + "(?:" + "|".join(parts) + ")"), tuple(names)
 
 
 def _seq_alternation() -> str:
