@@ -400,8 +400,8 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
                 carried.clear()
             _plain(items, pi, 0, para)
             continue
-        if marks[0].start > 0:
-            _plain(items, pi, 0, para[: marks[0].start].strip())
+        if preamble := para[: marks[0].start].strip():
+            _plain(items, pi, 0, preamble)
         inline = len(marks) > 1 or marks[0].start > 0
         for k, mk in enumerate(marks):
             nxt = marks[k + 1] if k + 1 < len(marks) else None
@@ -409,8 +409,8 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
             tail = ""
             if inline and (nxt is None or nxt.number == 1):
                 content, tail = _cut_tail(content, nxt is not None and nxt.family == mk.family)
-            unit = _Unit(len(items), pi, mk.start, mk.family, mk.number, mk.marker, "", inline)
-            unit.content = _clean_content(content)
+            text = _clean_content(content)
+            unit = _Unit(len(items), pi, mk.start, mk.family, mk.number, mk.marker, text, inline)
             items.append(unit)
             if tail.strip():
                 _plain(items, pi, mk.end + len(content), tail.strip())
