@@ -241,6 +241,7 @@ class _ListFrame:
 class _ItemFrame:
     frame: _ListFrame
     number: int
+    marker: str | None = None  # a number drawn by the page itself: <li><span>1</span>...
     started: bool = False
 
 
@@ -362,7 +363,7 @@ class _Walker:
         value = _int_attr(el.get("value"))
         number = frame.next_number if value is None else value
         frame.next_number = number + frame.step
-        self._lists.append(_ItemFrame(frame, number))
+        self._lists.append(_ItemFrame(frame, number, _drawn_number(el)))
 
     def _flush(self) -> None:
         pieces, self._pieces = self._pieces, []
@@ -381,9 +382,10 @@ class _Walker:
         if isinstance(top, _ItemFrame):
             list_id = top.frame.list_id
             if not top.started:
+                if top.marker is not None and text == top.marker:
+                    return  # the page's own number box: it prefixes the item's next line
                 kind = "li"
-                if top.frame.ordered and not self.rules.match("own_marker", text):
-                    text = f"{top.number}. {text}"
+                text = self._number_item(top, text)
                 top.started = True
         elif isinstance(top, _ListFrame):
             kind, list_id = "li", top.list_id
@@ -391,6 +393,32 @@ class _Walker:
             kind = "h"
         punct = sum(1 for c in text if c in self.rules.punctuation)
         self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, punct))
+
+    def _number_item(self, item: _ItemFrame, text: str) -> str:
+        """Prefix an item with its displayed number unless it carries its own marker."""
+        if item.marker is not None:
+            rest = text[len(item.marker) :] if text.startswith(item.marker) else text
+            return f"{item.marker.rstrip('.、．:：')}. {rest.lstrip()}"
+        if item.frame.ordered and not self.rules.match("own_marker", text):
+            return f"{item.number}. {text}"
+        return text
+
+
+_LIST_LIKE = frozenset({"ul", "ol", "dl", "li", "table"})
+_DRAWN_NUMBER = re.compile(r"\d{1,3}[.、．:：]?")
+
+
+def _drawn_number(li: Element) -> str | None:
+    """The text of an item's first child when it is only a number (``<span>1</span>``)."""
+    if (li.text or "").strip() or not len(li) or li[0].tag in _LIST_LIKE:
+        return None
+    pieces: list[str] = []
+    for piece in li[0].itertext():
+        pieces.append(piece)
+        if len(pieces) > 3 or sum(map(len, pieces)) > 12:
+            return None  # more than a number: stop early, the item may be huge
+    text = "".join(pieces).strip()
+    return text if _DRAWN_NUMBER.fullmatch(text) else None
 
 
 def _split_lines(pieces: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:

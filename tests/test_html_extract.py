@@ -62,6 +62,17 @@ def test_ol_item_with_its_own_marker_is_not_renumbered(item: str) -> None:
     assert items[1] == "2. 下一步操作。"
 
 
+def test_number_drawn_by_the_page_becomes_the_marker() -> None:
+    page = extract_html(
+        article(
+            '<ol class="steps">'
+            '<li><div class="list-icon">1</div><div><p>打开支付宝。</p></div></li>'
+            '<li><span class="num">2</span>点击“我的”。</li></ol>'
+        )
+    )
+    assert [b.text for b in page.blocks if b.kind == "li"] == ["1. 打开支付宝。", "2. 点击“我的”。"]
+
+
 def test_ul_items_have_no_prefix_and_lists_get_distinct_ids() -> None:
     page = extract_html(
         article("<ul><li>机器激活满90天；</li><li>配件齐全。</li></ul><ol><li>联系客服。</li></ol>")
