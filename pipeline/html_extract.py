@@ -121,7 +121,8 @@ _XML_DECL = re.compile(r"<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[^\S\n\u3000\xa0]*\n\s*(?=[{_CJK}])")
 _SPACE = re.compile(r"\s+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# display:none only: WeChat articles ship their body as visibility:hidden until a script runs
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -296,7 +297,7 @@ class _Walker:
         tag = el.tag
         if not isinstance(tag, str) or tag in self.rules.drop:
             return True
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        if el.get("hidden") is not None:
             return True
         style = el.get("style")
         if style and _HIDDEN_STYLE.search(style):

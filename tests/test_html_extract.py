@@ -151,6 +151,16 @@ def test_hidden_elements_scripts_and_comments_are_dropped() -> None:
         assert junk not in joined
 
 
+def test_wechat_body_hidden_by_visibility_is_kept() -> None:
+    page = extract_html(
+        body(
+            '<div class="rich_media_content" id="js_content" style="visibility: hidden;">'
+            f"<section><p>{PARA}</p></section><section><p>{PARA}</p></section></div>"
+        )
+    )
+    assert texts(page) == [PARA, PARA]
+
+
 # ----------------------------------------------------------------------------- page chrome
 
 
