@@ -819,14 +819,32 @@ def _texts(root: Element, tag: str) -> list[str]:
     return out
 
 
-def _find_title(root: Element, rules: _Rules) -> str | None:
-    """The longest ``og:title``/``<h1>``/``<h2>`` that opens ``<title>``, else ``<title>``
-    minus its site name, else ``og:title``, else the first ``<h1>``."""
+def _heading_near(root: Element, container: Element | None) -> str | None:
+    """The last ``<h1>`` before the content container, else the first one inside it."""
+    if container is None:
+        return None
+    last: Element | None = None
+    for el in root.iter("h1", container.tag):
+        if el is container:
+            break
+        if el.tag == "h1":
+            last = el
+    if last is None:
+        last = next(container.iter("h1"), None)
+    text = normalise_space(html_lib.unescape(_text_of(last))) if last is not None else ""
+    return text if 2 <= len(text) <= 200 else None
+
+
+def _find_title(root: Element, rules: _Rules, near: str | None = None) -> str | None:
+    """The title: the longest ``og:title``/``<h1>``/``<h2>`` that opens ``<title>``, else
+    ``<title>`` minus its site name (unless that leaves only a site name and the ``<h1>``
+    near the content says more), else ``og:title``, else the ``<h1>``."""
     raw = next(iter(_texts(root, "title")), None)
     og = _meta_content(root, "og:title")
     headings = _texts(root, "h1") + _texts(root, "h2")
+    near = near or (headings[0] if headings else None)
     if not raw:
-        return (strip_site_name(og, rules) or og) if og else (headings[0] if headings else None)
+        return (strip_site_name(og, rules) or og) if og else near
     stripped = strip_site_name(raw, rules) or raw
     raw_key, stripped_key = _key(raw), _key(stripped)
     best: str | None = None
@@ -836,9 +854,16 @@ def _find_title(root: Element, rules: _Rules) -> str | None:
             continue
         if best is None or len(key) > len(_key(best)):
             best = candidate
-    if best and len(_key(best)) * 2 >= len(stripped_key):
-        return best
-    return stripped
+    title = best if best and len(_key(best)) * 2 >= len(stripped_key) else stripped
+    if _site_like(title, rules):
+        for fallback in (near, strip_site_name(og, rules) if og else None):
+            if fallback and not _site_like(fallback, rules):
+                return fallback
+    return title
+
+
+def _site_like(text: str, rules: _Rules) -> bool:
+    return len(text) <= 12 and rules.search("site_suffix", text) is not None
 
 
 def strip_site_name(title: str, rules: _Rules | None = None) -> str:
@@ -889,12 +914,13 @@ def _extract(html: str) -> HtmlPage:
     root = _parse(_prepare(html))
     if root is None:
         return HtmlPage(None, None, [])
-    title, url = _find_title(root, rules), _find_url(root)
     walker = _Walker(rules)
     walker.walk(root)
     scorer = _Scorer(walker)
     roots = scorer.select()
     widgets = scorer.widget_blocks(roots)
+    title = _find_title(root, rules, _heading_near(root, roots[0] if roots else None))
+    url = _find_url(root)
     trimmer = _Trimmer(rules, title)
     chosen: list[_Raw] = []
     for el in roots:

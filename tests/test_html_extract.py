@@ -303,6 +303,18 @@ def test_title_prefers_h1_and_falls_back_to_og_title() -> None:
     assert page.title == "借呗提前还款"
 
 
+def test_title_that_is_only_the_site_name_gives_way_to_the_content_h1() -> None:
+    page = extract_html(
+        body(
+            '<div class="logo"><h1>某某财经网</h1></div><div class="main"><h1>POS机押金怎么退</h1>'
+            f'<div class="content"><p>{PARA}</p><p>{PARA}</p></div></div>',
+            head="<title>某某财经网</title>",
+        )
+    )
+    assert page.title == "POS机押金怎么退"
+    assert texts(page) == [PARA, PARA]
+
+
 def test_url_from_canonical_then_og_url_then_none() -> None:
     assert extract_html(body(head='<link rel="canonical" href=" https://a.cn/1 ">')).url == (
         "https://a.cn/1"
