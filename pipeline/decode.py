@@ -1,7 +1,9 @@
 """Stage: bytes -> str for every encoding a Chinese scraper meets.
 
-Order: byte-order mark, binary check, strict UTF-8, the charset an HTML page
-declares (GB2312/GBK mapped to their superset GB18030), then the Chinese legacy
+Order: byte-order mark, binary check (stray NULs in UTF-8 text are dropped
+first), strict UTF-8, the charset an HTML page declares (GB2312/GBK mapped to
+their superset GB18030; ignored when it yields private-use characters and
+another codec fits, as Big5 bytes read as GB18030 do), then the Chinese legacy
 codecs ranked by ``charset_normalizer``. A file that decodes only with damage
 keeps its readable part (the damage becomes U+FFFD, removed later as
 ``mojibake``) unless most of it is unreadable, then :class:`DecodeError`.
@@ -35,6 +37,8 @@ _ALIASES = {
 _LEGACY = ("gb18030", "big5hkscs")
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,30})""", re.I)
 _MAX_DAMAGE = 0.2
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # what GB18030 makes of Big5 bytes
+_MAX_STRAY_NUL = 0.05
 
 
 class DecodeError(ValueError):
@@ -56,6 +60,7 @@ def decode_bytes(data: bytes, html: bool = False) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _finish(data[len(bom) :], codec)
+    data = _without_stray_nuls(data)
     _check_binary(data)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -69,8 +74,8 @@ def decode_bytes(data: bytes, html: bool = False) -> Decoded:
     if declared and declared not in candidates and declared != "utf-8":
         candidates.insert(0, declared)
     strict = [c for c in candidates if _decodes(data, c)]
-    if declared in strict:
-        return Decoded(data.decode(declared), declared)
+    if declared in strict and (len(strict) == 1 or not _PRIVATE_USE.search(data.decode(declared))):
+        return Decoded(data.decode(declared), declared)  # private-use chars: a wrong declaration
     if len(strict) == 1:
         return Decoded(data.decode(strict[0]), strict[0])
     if len(strict) > 1:
@@ -83,6 +88,20 @@ def _finish(body: bytes, codec: str) -> Decoded:
     if not text.strip():
         raise DecodeError("file holds only a byte-order mark")
     return Decoded(text, codec)
+
+
+def _without_stray_nuls(data: bytes) -> bytes:
+    """UTF-8 text with a few stray NUL bytes (a scraper artifact) loses them; binary keeps them."""
+    if 0 not in data:
+        return data
+    stripped = data.replace(b"\x00", b"")
+    if len(data) - len(stripped) > _MAX_STRAY_NUL * len(data):
+        return data
+    try:
+        stripped.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return stripped
 
 
 def _check_binary(data: bytes) -> None:
