@@ -681,7 +681,8 @@ class _Trimmer:
         blocks = self._related(blocks)
         blocks = self._notices(blocks)
         blocks = [b for b in blocks if not self._ui(b)]
-        while blocks and self._tail_junk(blocks[-1], blocks):
+        prose_lists = {b.list_id for b in blocks if b.list_id is not None and b.link_ratio < 0.5}
+        while blocks and self._tail_junk(blocks[-1], prose_lists):
             self.drop("html_footer", blocks.pop())
         return blocks
 
@@ -712,7 +713,7 @@ class _Trimmer:
             and len(key) >= 4
             and (
                 key == self.title_key
-                or (key in self.title_key and len(key) * 3 >= len(self.title_key))
+                or (key in self.title_key and len(key) * 5 >= len(self.title_key) * 2)
             )
         ):
             return "html_title"
@@ -758,12 +759,10 @@ class _Trimmer:
                 return blocks[:i]
         return blocks
 
-    def _tail_junk(self, b: _Raw, blocks: list[_Raw]) -> bool:
+    def _tail_junk(self, b: _Raw, prose_lists: set[int | None]) -> bool:
         if b.link_ratio >= 0.5 and b.chars <= 60:
             # an item of a list that is not a link list (a last step "登录<a>官网</a>") stays
-            return b.list_id is None or all(
-                o.link_ratio >= 0.5 for o in blocks if o.list_id == b.list_id
-            )
+            return b.list_id not in prose_lists
         return b.chars <= 120 and bool(
             self.rules.match("ui_line", b.text) or self.rules.search("footer_line", b.text)
         )
