@@ -9,7 +9,12 @@ from ``index.jsonl`` first, as the pipeline's decoding stage would.
 * ``agreement``: 4 pages whose "gold" is GeneralNewsExtractor's output (silver);
 * ``markdown``: 1 WebMainBench page with Markdown gold.
 
-Run: ``python -m evals.peer_html`` (set ``PEER_DIR`` to use another copy of the folder).
+Baselines printed alongside: trafilatura (when importable) and BeautifulSoup ``get_text``.
+At the time of writing: ours 0.957 human / 0.996 agreement / 0.952 markdown; trafilatura
+0.932 / 0.967 / 0.973; BeautifulSoup get_text 0.765 / 0.518 / 0.639.
+
+Run: ``python -m evals.peer_html`` (set ``PEER_DIR`` to use another copy of the folder);
+``python -m evals.peer_html --speed`` times lxml, BeautifulSoup and ``extract_html``.
 """
 
 from __future__ import annotations
