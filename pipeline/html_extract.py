@@ -921,17 +921,14 @@ def _extract(html: str) -> HtmlPage:
     title = _find_title(root, rules, _heading_near(root, roots[0] if roots else None))
     url = _find_url(root)
     trimmer = _Trimmer(rules, title)
-    chosen: list[_Raw] = []
-    for el in roots:
-        lo, hi = walker.spans[el]
-        for i in range(lo, hi):
-            (
-                trimmer.drop("html_widget", walker.blocks[i])
-                if i in widgets
-                else chosen.append(walker.blocks[i])
-            )
     if not roots:
         chosen = list(walker.blocks)
+    else:
+        indices = [i for el in roots for i in range(*walker.spans[el])]
+        for i in indices:
+            if i in widgets:
+                trimmer.drop("html_widget", walker.blocks[i])
+        chosen = [walker.blocks[i] for i in indices if i not in widgets]
     kept = trimmer.run(chosen)
     blocks = [Block(b.text, b.kind, b.list_id, round(b.link_ratio, 3)) for b in kept]
     return HtmlPage(title, url, blocks, trimmer.removed)
