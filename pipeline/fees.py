@@ -1,0 +1,270 @@
+"""Fee mentions: ``extract_fees(paragraphs)`` -> rows of the ``fees`` table (without doc_id).
+
+Each paragraph is split into sentences (on 。！？!?； and newlines). Fee terms come from
+``resources/fee_terms.tsv`` (Aho-Corasick, longest match wins); money comes from
+:func:`pipeline.money.find_money` and rates from :func:`pipeline.rates.find_rates`, so a
+number is read only with a currency or percent keyword: dates, phone numbers, step numbers,
+versions, 5G or 24小时 never become fees, and a number without a fee term makes no row.
+
+Every occurrence of a fee term is a row. Each term takes the nearest amount or rate of its
+sentence: after it (违约金为100元, 违约金，一般为剩余本金的3%), or just before it in the same
+clause (缴纳500元押金, 剩余租金的30%作为违约金). Closer pairs, pairs in the same clause and
+strong terms are served first; each amount serves one term, and a term inside a rate's base
+phrase (手续费的10%) does not take that rate. A strong term with no number is still a row; a
+weak one (扣) is not. ``period`` comes from the rate (日息), the term (月费, 年费), a 日/月/年
+glued to the term (月手续费率) or a cue near it (每月扣59元, 25元/月, 按月收取的服务费;
+``resources/fee_periods.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from pipeline.money import MoneyMention, find_money
+from pipeline.numbers import read_tsv
+from pipeline.rates import RateMention, find_rates
+
+__all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
+
+FEE_COLUMNS = ("fee_type", "amount", "amount_max", "rate", "period", "surface", "sentence")
+
+_SENTENCE_RE = re.compile(r"[^。！？!?；\n]+[。！？!?；]*")
+_CLAUSE_BREAK_RE = re.compile(r"[，,、;；]")
+_NOT_BEFORE_GLUED = set("0123456789０１２３４５６７８９零一二两三四五六七八九十") | set(
+    "今去明本上下前后当同次隔半整每按个"
+)
+_LINK_RE = re.compile(  # words that carry a fee's value into the next clause
+    r"[为是约达按在]|收取|需要|要交|金额|标准|算法|比例|一般|通常|大概|大约|高达|不超过"
+)
+_GLUED_PERIOD = {"日": "day", "月": "month", "年": "year"}
+_MAX_AFTER = 25  # characters between a term and an amount after it
+_MAX_BEFORE = 5  # characters between an amount and a term after it (1500元左右的GPS服务费)
+_MAX_CUE = 8  # how far before the amount (or term) a period cue may stand (每个月要交72元)
+_MAX_BARE_CUE = 5  # the same for a term with no amount (按月收取的服务费)
+_BEFORE_COST = 6
+_CLAUSE_COST = 15
+_WEAK_COST = 30
+
+
+@dataclass(frozen=True)
+class _Term:
+    start: int
+    end: int
+    fee_type: str
+    period: str | None
+    weak: bool
+
+
+@dataclass(frozen=True)
+class _Number:
+    start: int
+    end: int
+    money: MoneyMention | None
+    rate: RateMention | None
+    base_end: int  # end of a rate's base phrase (剩余租金的), else ``start``
+
+
+@dataclass(frozen=True)
+class _PeriodCues:
+    before_re: re.Pattern[str]
+    bare_re: re.Pattern[str]
+    after_re: re.Pattern[str]
+    period: dict[tuple[str, str], str | None]
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    """Aho-Corasick automaton over fee_terms.tsv: surface -> (fee_type, period, strength)."""
+    automaton = ahocorasick.Automaton()
+    for surface, fee_type, period, strength in read_tsv("fee_terms.tsv"):
+        value = (len(surface), fee_type, None if period == "-" else period, strength)
+        automaton.add_word(surface, value)
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def _period_cues() -> _PeriodCues:
+    rows = [r for r in read_tsv("fee_periods.tsv") if r[2] in ("before", "after", "bare")]
+    before = [r[0] for r in rows if r[2] == "before"]
+    after = [r[0] for r in rows if r[2] == "after"]
+    bare = [r[0] for r in rows if r[2] == "bare"]
+    return _PeriodCues(
+        before_re=re.compile(_alternation(before)),
+        bare_re=re.compile(_alternation(bare)),
+        after_re=re.compile(r"[ \u3000]{0,2}" + _alternation(after)),
+        period={(r[0], r[2]): (None if r[1] == "-" else r[1]) for r in rows},
+    )
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, ending punctuation kept, outer whitespace trimmed."""
+    spans = []
+    for m in _SENTENCE_RE.finditer(paragraph):
+        start, end = m.span()
+        while start < end and paragraph[start].isspace():
+            start += 1
+        while end > start and paragraph[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _terms(sentence: str) -> list[_Term]:
+    terms = []
+    for last, (size, fee_type, period, strength) in _automaton().iter_long(sentence):
+        if strength != "ignore":
+            terms.append(_Term(last + 1 - size, last + 1, fee_type, period, strength == "weak"))
+    return terms
+
+
+def _numbers(sentence: str) -> list[_Number]:
+    """Money and rate mentions (discounts left out), in order, without overlaps."""
+    found = [_Number(m.start, m.end, m, None, m.start) for m in find_money(sentence)]
+    for r in find_rates(sentence):
+        if r.kind != "discount":
+            base_end = r.start + r.surface.find(r.base) + len(r.base) if r.base else r.start
+            found.append(_Number(r.start, r.end, None, r, base_end))
+    found.sort(key=lambda n: (n.start, -n.end))
+    kept: list[_Number] = []
+    for n in found:
+        if not kept or n.start >= kept[-1].end:
+            kept.append(n)
+    return kept
+
+
+def _cost(sentence: str, terms: list[_Term], i: int, num: _Number) -> float | None:
+    """How far ``num`` is from ``terms[i]`` (None when it cannot be the term's amount)."""
+    term = terms[i]
+    weak = _WEAK_COST if term.weak else 0.0
+    if num.start <= term.start and term.end <= num.base_end:
+        return None  # 违约金为手续费的10%: 手续费 is the base, not the fee of this rate
+    if num.start < term.end and term.start < num.end:
+        return weak
+    after = num.start >= term.end
+    lo, hi = (term.end, num.start) if after else (num.end, term.start)
+    if after and i + 1 < len(terms) and terms[i + 1].end <= hi:
+        return None  # another fee term stands between them
+    if not after and i > 0 and terms[i - 1].start >= lo:
+        return None
+    breaks = len(_CLAUSE_BREAK_RE.findall(sentence, lo, hi))
+    gap = hi - lo
+    if after and (gap > _MAX_AFTER or breaks > 1):
+        return None
+    if breaks and not _LINK_RE.search(sentence, lo, hi):
+        return None  # 押金，通常是100-200元; not 保证金，普通类目几千元
+    if not after and (gap > _MAX_BEFORE or breaks):
+        return None
+    return gap + breaks * _CLAUSE_COST + (0 if after else _BEFORE_COST) + weak
+
+
+def _pair(sentence: str, terms: list[_Term], numbers: list[_Number]) -> dict[int, _Number]:
+    """Greedy one-to-one assignment of numbers to terms, cheapest pairs first."""
+    starts = [n.start for n in numbers]
+    ends = [n.end for n in numbers]
+    options = []
+    for i, term in enumerate(terms):
+        first = bisect_left(ends, term.start - _MAX_BEFORE)
+        last = bisect_right(starts, term.end + _MAX_AFTER)
+        for j in range(first, last):
+            cost = _cost(sentence, terms, i, numbers[j])
+            if cost is not None:
+                options.append((cost, i, j))
+    pairs: dict[int, _Number] = {}
+    used: set[int] = set()
+    for _, i, j in sorted(options):
+        if i not in pairs and j not in used:
+            pairs[i] = numbers[j]
+            used.add(j)
+    return pairs
+
+
+def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
+    """Period from the rate, the term, or a cue (每月 before, /月 after the amount)."""
+    if num is not None and num.rate is not None and num.rate.period:
+        return num.rate.period
+    if term.period:
+        return term.period
+    cues = _period_cues()
+    if num is not None:
+        m = cues.after_re.match(sentence, num.end)
+        if m:
+            return cues.period[(m.group().strip(" \u3000"), "after")]
+    glued = _glued_period(sentence, term.start)
+    if glued:
+        return glued
+    if num is None:  # only a billing basis counts for a bare term: 按月收取的服务费
+        begin = _clause_start(sentence, term.start, _MAX_BARE_CUE)
+        hits = list(cues.bare_re.finditer(sentence, begin, term.start))
+        return cues.period[(hits[-1].group(), "bare")] if hits else None
+    start = min(term.start, num.start)
+    begin = _clause_start(sentence, start, _MAX_CUE)
+    hits = list(cues.before_re.finditer(sentence, begin, max(term.end, num.start)))
+    return cues.period[(hits[-1].group(), "before")] if hits else None
+
+
+def _glued_period(sentence: str, start: int) -> str | None:
+    """日/月/年 written onto the term (月手续费率, 日罚息), not a date (5月) or 今年."""
+    ch = sentence[start - 1 : start]
+    if ch not in _GLUED_PERIOD or (start >= 2 and sentence[start - 2] in _NOT_BEFORE_GLUED):
+        return None
+    return _GLUED_PERIOD[ch]
+
+
+def _clause_start(sentence: str, start: int, reach: int) -> int:
+    """Up to ``reach`` characters back from ``start``, not across a clause break."""
+    i = start
+    while i > 0 and start - i < reach and not _CLAUSE_BREAK_RE.match(sentence, i - 1):
+        i -= 1
+    return i
+
+
+def _row(paragraph: str, offset: int, sentence: str, term: _Term, num: _Number | None) -> dict:
+    start = term.start if num is None else min(term.start, num.start)
+    end = term.end if num is None else max(term.end, num.end)
+    money = None if num is None or num.money is None else num.money.money
+    rate = None if num is None or num.rate is None else num.rate.rate
+    return {
+        "fee_type": term.fee_type,
+        "amount": None if money is None else money.amount,
+        "amount_max": None if money is None else money.amount_max,
+        "rate": rate,
+        "period": _period(sentence, term, num),
+        "surface": paragraph[offset + start : offset + end],
+        "sentence": sentence,
+    }
+
+
+def _sentence_rows(paragraph: str, start: int, end: int) -> list[dict]:
+    """One row per fee term of the sentence ``paragraph[start:end]`` (weak ones need a number)."""
+    sentence = paragraph[start:end]
+    terms = _terms(sentence)
+    if not terms:
+        return []
+    pairs = _pair(sentence, terms, _numbers(sentence))
+    return [
+        _row(paragraph, start, sentence, term, pairs.get(i))
+        for i, term in enumerate(terms)
+        if i in pairs or not term.weak
+    ]
+
+
+def extract_fees(paragraphs: list[str]) -> list[dict]:
+    """Fee rows (keys ``FEE_COLUMNS``) for the paragraphs of one article, in text order."""
+    rows: list[dict] = []
+    for paragraph in paragraphs:
+        if not isinstance(paragraph, str) or not paragraph:
+            continue
+        for start, end in split_sentences(paragraph):
+            rows.extend(_sentence_rows(paragraph, start, end))
+    return rows

@@ -1,0 +1,467 @@
+"""Money amounts in Chinese text: ``parse_money`` and ``find_money``.
+
+``parse_money("4万元")`` -> ``Money(40000.0, None, "CNY")``; ``parse_money("100-200元")`` ->
+``Money(100.0, 200.0, "CNY")``; ``parse_money("九块九")`` -> ``Money(9.9, None, "CNY")``.
+
+Amounts are in the currency's main unit (元, dollar, ...). Handled: Arabic, Chinese and mixed
+numerals (see :mod:`pipeline.numbers`), 元/块/圆 with 角/毛 and 分 (一百三十五块六角七分钱,
+九块九, 三块零四), currency words and signs before or after the number (lexicon
+``resources/money_currencies.tsv``), ranges (100-200元, 两到三万港元, 一两千元), and qualifiers
+(约, 左右, 以上, 不到; ``resources/money_qualifiers.tsv``) which keep the value. Vague amounts
+follow JioNLP: ``3000多`` -> 3000 to 4000, ``十几块`` -> 10 to 20.
+
+In running text (``find_money``) a number is money only with a currency unit, word or sign;
+角/毛/分 alone need 钱 (五角大楼 and 十分重要 are not money).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv
+
+__all__ = ["Money", "MoneyMention", "find_money", "parse_money"]
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount (or range ``amount``..``amount_max``) in a currency's main unit."""
+
+    amount: float
+    amount_max: float | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class MoneyMention:
+    """One money expression found in a text: ``text[start:end] == surface``.
+
+    ``approx`` is true for approximate or vague amounts (约, 左右, 多, 一两千) and for
+    bounds; ``bound`` is ``"upper"`` (不到, 以下) or ``"lower"`` (至少, 以上) when the
+    amount is a limit rather than a value.
+    """
+
+    start: int
+    end: int
+    surface: str
+    money: Money
+    approx: bool
+    bound: str | None = None
+
+
+_CN = CN_NUMERAL_CHARS
+_DIGIT_CLASS = "0-9０-９"
+_SP = "[ \u3000\u00a0]"
+_ARABIC = (
+    rf"(?:[{_DIGIT_CLASS}]{{1,30}}(?:[,，][{_DIGIT_CLASS}]{{3}}(?![{_DIGIT_CLASS}])){{0,8}}"
+    rf"(?:[.．][{_DIGIT_CLASS}]{{1,12}})?|[.．][{_DIGIT_CLASS}]{{1,12}})"
+    r"(?:[kKwWｋＫ](?![A-Za-z]))?"
+)
+_CN_DIGITS = "零一二两三四五六七八九壹贰叁肆伍陆柒捌玖兩貳參叄陸〇"
+_RUN_TOKEN = (
+    rf"(?:{_ARABIC}|[{_CN}几]|数(?=[十百千万亿萬億])|[点點](?=[{_DIGIT_CLASS}{_CN_DIGITS}])"
+    rf"|(?<=[^\W_])[多余]|[个個](?=[万亿萬億])|{_SP}(?=[万亿萬億千百]))"
+)
+_RUN_RE = re.compile(rf"(?:{_ARABIC}|[{_CN}几]|数(?=[十百千万亿萬億])){_RUN_TOKEN}{{0,24}}")
+_RUN_CHARS_RE = re.compile(rf"[{_DIGIT_CLASS}{_CN}几数点點多余个個.．,，kKwW]+")
+_CN_THEN_ARABIC_RE = re.compile(rf"(?<=[{_CN}])[{_DIGIT_CLASS}]")
+_POINT_OR_COMMA_RE = re.compile(r"[.．,]")
+_MULT_TAIL_RE = re.compile(r"[十百千万亿拾佰仟萬億kKwWｋＫ]{1,4}$")
+
+_D = f"[{_DIGIT_CLASS}一二两三四五六七八九壹贰叁肆伍陆柒捌玖兩貳參陸]"
+_D_CN = "[一二两三四五六七八九壹贰叁肆伍陆柒捌玖兩貳參陸]"
+_JIAO = r"(?:角|毛|毫(?![米升克秒安瓦伏无不]))"
+_FEN = r"(?:分(?![钟鐘期之享类類别別析配数數成红紅行店公区區])|仙)"
+_NOT_AFTER_BARE = (
+    rf"(?![{_DIGIT_CLASS}{_CN}点點.．%％个個次件天日月年期位名条條张張份只台部套斤克人号號折成倍"
+    r"A-Za-z角毛毫分仙])"
+)
+_CENTS_RE = re.compile(
+    rf"(?P<j>{_D}){_JIAO}(?:(?P<jf>{_D}){_FEN}|(?P<jb>{_D}){_NOT_AFTER_BARE})?"
+    rf"|零?(?P<f>{_D}){_FEN}"
+    rf"|零(?P<zb>{_D}){_NOT_AFTER_BARE}"
+    r"|(?P<half>半)"
+    rf"|(?P<b>{_D_CN}){_NOT_AFTER_BARE}"
+    rf"|(?P<ab>[{_DIGIT_CLASS}]){_NOT_AFTER_BARE}"
+)
+_MINOR_RE = re.compile(rf"{_SP}{{0,2}}(?:(?P<jiao>{_JIAO})|(?P<fen>{_FEN}))")
+_AFTER_MINOR_RE = re.compile(rf"(?P<f>{_D}){_FEN}|(?P<b>{_D}){_NOT_AFTER_BARE}")
+_QIAN_RE = re.compile(r"钱|錢")
+_ZHENG_RE = re.compile(r"[整正](?![在常式规規确確当當版品面好义義])")
+_INCL_RE = re.compile(rf"{_SP}{{0,2}}[(（]含[)）]")
+_RANGE_SEP_RE = re.compile(
+    rf"{_SP}{{0,2}}(?:-{{1,2}}|－{{1,2}}|—{{1,2}}|–|~|～|〜|至|到){_SP}{{0,2}}"
+)
+_UNIT_GUARDS = {
+    "元": r"(?![化素旦宵])",
+    "块": r"(?![儿兒去来來玩吃做学學住聊走地石板砖磚肉糖屏蛋布田])",
+    "塊": r"(?![兒去來玩吃做學住聊走地石板磚肉糖屏蛋布田])",
+    "蚊": r"(?![子虫蟲香帐帳])",
+}
+_COUNTED_RE = re.compile(
+    rf"{_SP}{{0,2}}[年月日天号號个個次期位名条條张張份只台部套斤克人倍%％折成岁歲周週A-Za-z]"
+)
+_NUM_VALUE = {c: float(i) for i, c in enumerate("零一二三四五六七八九")} | {
+    c: float(i) for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")
+}
+_NUM_VALUE.update({"两": 2.0, "兩": 2.0, "貳": 2.0, "參": 3.0, "陸": 6.0})
+_NUM_VALUE.update({chr(0x30 + i): float(i) for i in range(10)})
+_NUM_VALUE.update({chr(0xFF10 + i): float(i) for i in range(10)})
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Compiled currency and qualifier lexicons."""
+
+    codes: dict[str, tuple[str, str]]  # surface -> (ISO code, kind)
+    after_re: re.Pattern[str]  # a unit or currency word after the number
+    before_re: re.Pattern[str]  # a currency word or sign before the number
+    word_re: re.Pattern[str]  # a currency word after a unit (元人民币)
+    quals: dict[str, tuple[str, str]]  # surface -> (position, meaning)
+    pre_re: re.Pattern[str]
+    post_re: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    """Regex alternation, longest first, ASCII words bounded by non-letters."""
+    parts = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        part = re.escape(word)
+        if word.isascii() and word[-1].isalpha():
+            part = rf"(?<![A-Za-z]){part}(?![A-Za-z])"
+        parts.append(part + _UNIT_GUARDS.get(word, ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    codes = {row[0]: (row[1], row[2]) for row in read_tsv("money_currencies.tsv")}
+    words = [w for w, (_, kind) in codes.items() if kind == "word"]
+    units = [w for w, (_, kind) in codes.items() if kind == "unit"]
+    signs = [w for w, (_, kind) in codes.items() if kind == "symbol"]
+    quals = {row[0]: (row[1], row[2]) for row in read_tsv("money_qualifiers.tsv")}
+    pre = [w for w, (pos, _) in quals.items() if pos == "pre"]
+    post = [w for w, (pos, _) in quals.items() if pos == "post"]
+    return _Lexicon(
+        codes=codes,
+        after_re=re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words + units)})"),
+        before_re=re.compile(rf"(?P<cur>{_alternation(words + signs)}){_SP}{{0,3}}"),
+        word_re=re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words)})"),
+        quals=quals,
+        pre_re=re.compile(rf"(?P<q>{_alternation(pre)}){_SP}{{0,2}}$"),
+        post_re=re.compile(rf"{_SP}{{0,2}}(?P<q>{_alternation(post)})"),
+    )
+
+
+@cache
+def _trigger_re() -> re.Pattern[str]:
+    """Where a money expression may start: a currency word/sign or a numeral."""
+    before = _lexicon().before_re.pattern
+    return re.compile(
+        rf"{before}(?=[{_DIGIT_CLASS}.．{_CN}几数])"
+        rf"|(?<![{_DIGIT_CLASS}.．A-Za-z])(?=[{_DIGIT_CLASS}{_CN}几]|数[十百千万亿]|[.．][0-9])"
+    )
+
+
+@dataclass
+class _Amount:
+    """One side of a money expression while it is being read."""
+
+    end: int
+    low: float
+    high: float | None
+    run: str
+    kind: str | None  # "unit" (元/块), "word" (美元), "minor" (角/分), or None (bare number)
+    currency: str | None  # explicit currency (a word, not a generic unit)
+    vague: bool
+    qian: bool = False  # ended in 钱
+
+
+def _digit(ch: str | None) -> float:
+    return _NUM_VALUE.get(ch or "", 0.0)
+
+
+def _read_cents(text: str, pos: int, arabic_ok: bool) -> tuple[float, int]:
+    """角/分 after 元/块: (value in 元, end). 九块九, 三块零四, 五块六角七分, 一块半."""
+    m = _CENTS_RE.match(text, pos)
+    if not m or (m.group("ab") and not arabic_ok):
+        return 0.0, pos
+    g = m.group
+    if g("j"):
+        value = _digit(g("j")) / 10 + _digit(g("jf") or g("jb")) / 100
+    elif g("f") or g("zb"):
+        value = _digit(g("f") or g("zb")) / 100
+    elif g("half"):
+        value = 0.5
+    else:
+        value = _digit(g("b") or g("ab")) / 10
+    return value, m.end()
+
+
+def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
+    """Read a numeral and its unit (元, 美元, 角 ...) starting at ``pos``."""
+    run = _RUN_RE.match(text, pos)
+    if not run:
+        return None
+    comma = run.group().find("，")
+    if comma > 0 and not _POINT_OR_COMMA_RE.search(run.group()):
+        run = _RUN_RE.match(text, pos, pos + comma)  # 100，200元 is a list, not 100200
+        if not run:
+            return None
+    parsed = parse_number_range(run.group())
+    if parsed is None:
+        return None
+    low, high = parsed
+    amount = _Amount(run.end(), low, high, run.group(), None, None, high is not None)
+    lex = _lexicon()
+    unit = lex.after_re.match(text, run.end())
+    if not unit and whole and text.startswith("個", run.end()):
+        amount.kind, amount.currency, amount.end = "unit", "HKD", run.end() + 1
+        _read_major_tail(text, amount, arabic_ok=True)
+    elif unit:
+        code, kind = lex.codes[unit.group("cur")]
+        amount.end = unit.end()
+        if kind == "unit":
+            amount.kind = "unit"
+            amount.currency = None if code == "CNY" else code
+            _read_major_tail(text, amount, arabic_ok=unit.group("cur") in ("块", "塊", "蚊"))
+        else:
+            amount.kind, amount.currency = "word", code
+    else:
+        _read_minor(text, amount)
+    return amount
+
+
+def _read_major_tail(text: str, amount: _Amount, arabic_ok: bool) -> None:
+    """After 元/块: cents, 钱, 整, and a currency word (三万元欧元)."""
+    cents, end = _read_cents(text, amount.end, arabic_ok)
+    if end > amount.end and amount.high is None:
+        amount.low += cents
+        amount.end = end
+    qian = _QIAN_RE.match(text, amount.end)
+    if qian:
+        amount.end, amount.qian = qian.end(), True
+    zheng = _ZHENG_RE.match(text, amount.end)
+    if zheng:
+        amount.end = zheng.end()
+    word = _lexicon().word_re.match(text, amount.end)
+    if word:
+        amount.currency = _lexicon().codes[word.group("cur")][0]
+        amount.end = word.end()
+
+
+def _read_minor(text: str, amount: _Amount) -> None:
+    """角/毛/毫 (0.1) or 分/仙 (0.01) straight after the numeral: 两毛五, 五分钱."""
+    m = _MINOR_RE.match(text, amount.end)
+    if not m:
+        return
+    scale = 0.1 if m.group("jiao") else 0.01
+    amount.low *= scale
+    amount.high = None if amount.high is None else amount.high * scale
+    amount.kind, amount.end = "minor", m.end()
+    if m.group("jiao"):
+        rest = _AFTER_MINOR_RE.match(text, amount.end)
+        if rest and amount.high is None:
+            amount.low += _digit(rest.group("f") or rest.group("b")) / 100
+            amount.end = rest.end()
+    qian = _QIAN_RE.match(text, amount.end)
+    if qian:
+        amount.end, amount.qian = qian.end(), True
+
+
+def _with_suffix(first: str, suffix: str, limit: float) -> float | None:
+    """Value of ``first`` + the multiplier tail of the range's upper side, if below ``limit``."""
+    for size in range(len(suffix), 0, -1):
+        parsed = parse_number_range(first + suffix[-size:])
+        if parsed is not None and parsed[1] is None and parsed[0] < limit:
+            return parsed[0]
+    return None
+
+
+def _range_low(first: _Amount, second: _Amount) -> float | None:
+    """Lower bound of a range; 两到三万 reads as 2万 to 3万, 8500到3万 as 8500 to 30000."""
+    top = second.low
+    if first.kind is None and first.high is None:
+        tail = _MULT_TAIL_RE.search(second.run)
+        if tail:
+            scaled = _with_suffix(first.run, tail.group(), top)
+            if scaled is not None:
+                return scaled
+    low = first.low
+    return low if low < top else None
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    low: float
+    high: float | None
+    currency: str
+    approx: bool
+    bound: str | None
+
+
+def _read_range(text: str, first: _Amount, whole: bool) -> tuple[_Amount, float] | None:
+    """``first`` - ``second``: the upper side and the range's lower bound."""
+    pos = first.end
+    incl = _INCL_RE.match(text, pos)
+    if incl:
+        pos = incl.end()
+    sep = _RANGE_SEP_RE.match(text, pos)
+    if not sep:
+        return None
+    pos = sep.end()
+    sign = _lexicon().before_re.match(text, pos)
+    if sign:
+        pos = sign.end()
+    second = _read_amount(text, pos, whole)
+    if second is None or (second.kind is None and first.kind is None and not whole):
+        return None
+    if second.kind == "minor" and first.kind is None:
+        return None
+    low = _range_low(first, second)
+    if low is None:
+        return None
+    if sign and second.currency is None:
+        second.currency = _lexicon().codes[sign.group("cur")][0]
+    return second, low
+
+
+def _qualifier_before(text: str, start: int) -> tuple[int, str | None]:
+    """A qualifier (约, 不到, 至少 ...) just before ``start``: (new start, meaning)."""
+    window_start = max(0, start - 5)
+    m = _lexicon().pre_re.search(text[window_start:start])
+    if not m:
+        return start, None
+    return window_start + m.start(), _lexicon().quals[m.group("q")][1]
+
+
+def _accept(text: str, first: _Amount, last: _Amount, prefix: str | None, whole: bool) -> bool:
+    """Is this really money? A unit, a currency word, or a sign; 角/分 alone need 钱."""
+    if whole:
+        return True
+    kinds = {first.kind, last.kind}
+    if kinds & {"unit", "word"}:
+        return True
+    if "minor" in kinds:
+        return last.qian or prefix is not None
+    if prefix is None:
+        return False
+    return not _COUNTED_RE.match(text, last.end)  # ￥199的押金, not 人民币3年
+
+
+def _scan(text: str, start: int, whole: bool) -> _Found | None:
+    """Read a money expression whose currency sign or numeral starts at ``start``."""
+    lex = _lexicon()
+    pos, prefix = start, None
+    sign = lex.before_re.match(text, pos)
+    if sign:
+        prefix, pos = lex.codes[sign.group("cur")][0], sign.end()
+    first = _read_amount(text, pos, whole)
+    if first is None:
+        return None
+    last, low, high = first, first.low, first.high
+    ranged = _read_range(text, first, whole)
+    if ranged is not None:
+        last, low = ranged
+        high = last.high if last.high is not None else last.low
+    if not _accept(text, first, last, prefix, whole):
+        return None
+    end = last.end
+    incl = _INCL_RE.match(text, end)
+    if incl:
+        end = incl.end()
+    post = lex.post_re.match(text, end)
+    meanings = []
+    if post:
+        end = post.end()
+        meanings.append(lex.quals[post.group("q")][1])
+    begin, pre = _qualifier_before(text, start)
+    if pre == "from" and ranged is None:
+        begin, pre = start, None
+    if pre:
+        meanings.append(pre)
+    currency = last.currency or first.currency or prefix or "CNY"
+    bound = next((m for m in meanings if m in ("upper", "lower")), None)
+    approx = bool(first.vague or last.vague or {"approx", "upper", "lower"} & set(meanings))
+    return _Found(begin, end, low, high, currency, approx, bound)
+
+
+def _tidy(value: float) -> float:
+    if value.is_integer():
+        return value + 0.0
+    return float(f"{value:.15g}") + 0.0
+
+
+def _to_mention(text: str, found: _Found) -> MoneyMention:
+    high = None if found.high is None else _tidy(found.high)
+    money = Money(_tidy(found.low), high, found.currency)
+    surface = text[found.start : found.end]
+    return MoneyMention(found.start, found.end, surface, money, found.approx, found.bound)
+
+
+def _restart(text: str, start: int) -> int:
+    """Where to look next after a failed start: past the numeral run, or at its digits."""
+    run = _RUN_CHARS_RE.match(text, start)
+    if not run:
+        return start + 1
+    inner = _CN_THEN_ARABIC_RE.search(text, start, run.end())
+    return inner.start() if inner else run.end()
+
+
+def find_money(text: str) -> list[MoneyMention]:
+    """Every money mention in ``text``, left to right, with exact character offsets."""
+    if not isinstance(text, str) or not text:
+        return []
+    skip = ignored_spans(text)
+    trigger = _trigger_re()
+    mentions: list[MoneyMention] = []
+    pos = 0
+    while pos < len(text):
+        m = trigger.search(text, pos)
+        if not m:
+            break
+        found = _scan(text, m.start(), whole=False)
+        if found is None or any(a < found.end and found.start < b for a, b in skip):
+            pos = max(_restart(text, m.end()), m.start() + 1)
+            continue
+        if mentions and found.start < mentions[-1].end:  # a qualifier overlapping the last one
+            found.start = mentions[-1].end
+        mentions.append(_to_mention(text, found))
+        pos = found.end
+    return mentions
+
+
+def _parse_whole(text: str) -> Money | None:
+    """``text`` read as one money expression (a bare number counts as yuan)."""
+    if text.startswith("個"):  # Cantonese 個半 = 1.5 dollars
+        text = "一" + text
+    trigger = _trigger_re()
+    for m in trigger.finditer(text, 0, min(len(text), 8)):
+        found = _scan(text, m.start(), whole=True)
+        if found is not None and found.start == 0 and found.end == len(text):
+            return _to_mention(text, found).money
+    return None
+
+
+def parse_money(text: str) -> Money | None:
+    """Parse a money expression; None when ``text`` holds no amount. Never raises.
+
+    The whole (stripped) string is read first, where a bare numeral counts as yuan
+    (``三百万`` -> 3000000 CNY, JioNLP's convention); otherwise the first money mention
+    found in the text is returned (``月费59元`` -> 59).
+    """
+    if not isinstance(text, str):
+        return None
+    stripped = text.strip().rstrip("。.，,；;！!")
+    if not stripped or len(stripped) > 10_000_000:
+        return None
+    if len(stripped) <= 200:
+        whole = _parse_whole(stripped)
+        if whole is not None:
+            return whole
+    mentions = find_money(text)
+    return mentions[0].money if mentions else None
