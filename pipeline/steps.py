@@ -58,7 +58,8 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 
 _WS_RE = re.compile(r"\S+")
 _LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
-_TRAIL_SEP_RE = re.compile(r"[\s；;，,、]+$")
+# the lookbehind starts a match only where a run starts: linear on long runs of spaces
+_TRAIL_SEP_RE = re.compile(r"(?<![\s；;，,、])[\s；;，,、]+$")
 _NOT_HEADING_RE = re.compile(r"[。；;！!，,]")
 _DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
