@@ -215,7 +215,7 @@ def run_dask(options: Options, scheduler: str | None = None) -> dict[str, Any]:
     runner._prepare_out(out)
     started = time.time()
     recover(out)
-    files, warnings = scan(raw)
+    files, warnings = scan(raw.resolve())  # absolute paths: workers have their own cwd
     print_ = runner._printer(options.progress)
     for warning in warnings:
         print_(f"warning: {warning}")
@@ -351,10 +351,13 @@ def _compute(
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # no dashboard; its health routes on a free local port, not a clash on :8787
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         )
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
             workers = len(client.scheduler_info().get("workers", {})) or options.workers
+            _check_shared(client, [staging, files[0].path])
             parts = _partitions(files, options, workers)
             bag = db.from_sequence(list(enumerate(parts, start=REUSED_PART + 1)), partition_size=1)
             tasks = bag.map(_run_part, staging=str(staging), options=options).to_delayed()
@@ -376,6 +379,22 @@ def _compute(
         if cluster is not None:
             cluster.close()
     return result
+
+
+def _missing(paths: list[str]) -> list[str]:
+    """Worker side: which of ``paths`` this worker cannot see."""
+    return [path for path in paths if not os.path.exists(path)]
+
+
+def _check_shared(client: Any, paths: list[Path]) -> None:
+    """Fail early, and clearly, when a worker cannot see RAW or the staging area of OUT."""
+    missing = client.run(_missing, [str(p) for p in paths])
+    for worker, gone in sorted(missing.items()):
+        if gone:
+            raise RunError(
+                f"Dask worker {worker} cannot see {', '.join(gone)}: RAW and OUT must be on a "
+                "file system shared with every worker, under the same paths"
+            )
 
 
 def _finish_staging(staging: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,8 @@ import pytest
 pytest.importorskip("distributed")
 
 from pipeline import load_tables
-from pipeline.dask_engine import _one_with_budget, run_dask
-from pipeline.runner import Options, run
+from pipeline.dask_engine import _check_shared, _one_with_budget, run_dask
+from pipeline.runner import Options, RunError, run
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMAS
 
 DEV = Path(__file__).resolve().parent / "data" / "dev" / "raw"
@@ -27,7 +28,11 @@ def scheduler() -> Iterator[str]:
     from dask.distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -124,3 +129,25 @@ def test_time_budget_holds_in_a_worker_thread() -> None:
     assert slow_row["status"] == "error" and "timeout" in slow_row["error"]
     assert results[0].bytes_in > 0
     assert "timeout" not in (fast_row["error"] or "")
+
+
+def test_relative_paths_and_a_cluster_of_its_own(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.cli import main
+
+    run(_options(raw, tmp_path / "local"))
+    monkeypatch.chdir(tmp_path)  # the workers of a cluster keep their own working directory
+    argv = ["process", "--raw", "raw", "--out", "rel", "--engine", "dask", "--workers", "1"]
+    assert main([*argv, "--quiet"]) == 0
+    assert json.loads((tmp_path / "rel" / "manifest.json").read_text())["engine"] == "dask"
+    _assert_same(tmp_path / "local", tmp_path / "rel")
+
+
+def test_workers_that_cannot_see_the_paths_fail_clearly() -> None:
+    class Client:
+        def run(self, function, paths):
+            return {"tcp://10.0.0.9:40000": function(paths), "tcp://10.0.0.8:40000": []}
+
+    with pytest.raises(RunError, match=r"10\.0\.0\.9.*/nowhere/raw.*shared"):
+        _check_shared(Client(), [Path("/nowhere/raw")])
