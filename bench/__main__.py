@@ -36,6 +36,7 @@ from bench.tokens import boundary_agreement
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
+MAX_ERROR_SHARE = 0.01  # more error rows than this: the run measured a broken pipeline
 GOALS = {
     "jieba_ratio": (">=", 0.7),
     "speedup_2w": (">=", 1.8),
@@ -66,6 +67,7 @@ class Bench:
 
     def __init__(self) -> None:
         self.runs: dict[str, dict[str, Any]] = {}
+        self.warnings: list[str] = []
 
     def run(self, name: str, raw: Path, **spec: Any) -> dict[str, Any]:
         out = OUT / "runs" / name
@@ -77,6 +79,13 @@ class Bench:
         result["mbps"] = result["bytes_processed"] / 1e6 / result["seconds"]
         result["cpu_mbps"] = result["bytes_processed"] / 1e6 / max(result["cpu_seconds"], 1e-9)
         self.runs[name] = result
+        errors = sum(result["errors"].values())
+        if errors > MAX_ERROR_SHARE * max(result["records_processed"] or 0, 1):
+            kinds = ", ".join(f"{k} x{n}" for k, n in result["errors"].items())
+            self.warnings.append(
+                f"{name}: {errors} error rows ({kinds}): its figures are not valid"
+            )
+            _log(f"WARNING {self.warnings[-1]}")
         _log(
             f"{name}: {result['seconds']:.1f} s, {result['mbps']:.3f} MB/s "
             f"({result['cpu_seconds']:.1f} CPU s), "
@@ -183,6 +192,7 @@ def main() -> int:
         "corpus_bytes": {name: corpus_bytes(path) for name, path in corpora.items()},
         "metrics": metrics,
         "goals": {k: list(v) for k, v in GOALS.items()},
+        "warnings": bench.warnings,
         "runs": bench.runs,
         "load_average": os.getloadavg(),
         "bench_seconds": time.perf_counter() - started,
@@ -279,6 +289,7 @@ def table(results: dict[str, Any]) -> str:
         f"bench: {results['bench_seconds']:.0f} s on {results['machine']['cpus']} CPUs; "
         f"load average before each run: {loads}"
     )
+    lines += [f"WARNING {warning}" for warning in results["warnings"]]
     return "\n".join(lines)
 
 
