@@ -854,11 +854,21 @@ def _find_title(root: Element, rules: _Rules, near: str | None = None) -> str | 
         if best is None or len(key) > len(_key(best)):
             best = candidate
     title = best if best and len(_key(best)) * 2 >= len(stripped_key) else stripped
+    if best and _opens_before_separator(normalise_space(raw), normalise_space(best)):
+        title = best
     if _site_like(title, rules):
         for fallback in (near, strip_site_name(og, rules) if og else None):
             if fallback and not _site_like(fallback, rules):
                 return fallback
     return title
+
+
+def _opens_before_separator(raw: str, heading: str) -> bool:
+    """``<title>`` is ``heading`` followed by separated site parts (``… - 论坛 - Powered by``)."""
+    return (
+        raw.startswith(heading)
+        and re.match(r"\s*[-_|｜–—·]\s", raw[len(heading) :] + " ") is not None
+    )
 
 
 def _site_like(text: str, rules: _Rules) -> bool:

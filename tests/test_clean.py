@@ -80,6 +80,8 @@ def test_disclaimers_removed(line: str) -> None:
     [
         "免费POS机申请办理电话多少??在线申请入口:https://www.example-pos.net,点击这个网址进入申请页面。",
         "需要办理的朋友加微信：abc12345 领取优惠",
+        "退订后押金会原路退回。需要代办的可以致电13812345678，当天处理。",
+        "【推广】专业回收各类预付卡，高价秒结 0512-6688 7799",
         "点击下方链接立即申请，最高可借20万。",
         "咨询热线 400-123-4567，免费上门办理。",
     ],
@@ -90,20 +92,18 @@ def test_ad_paragraphs_removed_whole(ad: str) -> None:
     assert removed == [("ad_contact", ad)]
 
 
+LONG = (
+    "退订成功后，押金会在七个工作日内原路退回到付款账户，如果超过时间仍未到账，可以先在"
+    "订单页面查看退款进度，再联系平台客服核实处理结果，整个过程不需要额外支付任何费用。"
+) * 2
+
+
 @pytest.mark.parametrize(
     ("line", "contact", "rest"),
     [
-        (
-            "手机号13812345678已绑定的账户可以直接登录。",
-            "13812345678",
-            "手机号已绑定的账户可以直接登录。",
-        ),
         ("登录官网www.example.cn查询套餐。", "www.example.cn", "登录官网查询套餐。"),
-        (
-            "客服电话：021-12345678，工作日可以打通。",
-            "客服电话：021-12345678",
-            "，工作日可以打通。",
-        ),
+        (LONG + "经办人手机13812345678。", "13812345678", LONG + "经办人手机。"),
+        (LONG + "经办人微信号：tuiding2024。", "微信号：tuiding2024", LONG + "经办人。"),
     ],
 )
 def test_contact_details_cut_from_content(line: str, contact: str, rest: str) -> None:
@@ -116,6 +116,7 @@ def test_contact_details_cut_from_content(line: str, contact: str, rest: str) ->
     "line",
     [
         "可以拨打花呗客服热线95188，或者拨打10086查询。",
+        "对处理结果不满意的，可拨打区教育局监督电话0571-87654321反映。",
         "在APP首页点击“立即申请”按钮，填写资料后提交。",
         "用QQ登录后进入我的订单页面。",
     ],

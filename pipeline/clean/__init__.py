@@ -6,6 +6,7 @@ from functools import cache
 
 from pipeline.clean.ads import AdContact
 from pipeline.clean.base import Rule
+from pipeline.clean.comments import Comments
 from pipeline.clean.disclaimers import Disclaimer
 from pipeline.clean.metadata import Metadata
 from pipeline.clean.related_links import RelatedLinks
@@ -18,7 +19,17 @@ from pipeline.resource import read_json
 
 RULES: dict[str, type[Rule]] = {
     rule.name: rule
-    for rule in (UiWidget, Metadata, Disclaimer, AdContact, Toc, RelatedLinks, Repeated, Residue)
+    for rule in (
+        UiWidget,
+        Metadata,
+        Disclaimer,
+        AdContact,
+        Comments,
+        Toc,
+        RelatedLinks,
+        Repeated,
+        Residue,
+    )
 }
 
 

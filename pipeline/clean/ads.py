@@ -2,10 +2,12 @@
 
 A block that carries contact details together with ad wording, or an
 unmistakable call to action (点击下方链接…申请, 申请入口：, 加微信, 秒批…), is an
-ad and goes whole; plain how-to wording (点击"申请"按钮) never is. Elsewhere only the contact
-span goes (with a label such as ``电话：`` before it). Short service numbers
-that are the article's subject (花呗 95188, 10086, 12315) are not phone
-numbers in this sense and stay.
+ad and goes whole; plain how-to wording (点击"申请"按钮) never is. Elsewhere
+URLs, WeChat/QQ ids and mobile numbers are cut out (with a label such as
+``网址：``), a landline or 400 number only when its sentence reads like an ad
+(免费, 办理, 致电…): an
+official number the article is about (监督电话0571-…) stays, and so do short
+service numbers (花呗 95188, 10086, 12315).
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ class AdContact(Rule):
         config = rule_config(self.name)
         contact = any_of([config["url"], *config["phone"], config["im_id"]])
         self.contact = re.compile(f"{config['label']}?(?:{contact.pattern})")
+        self.phone = any_of(config["phone"])
+        self.mobile = re.compile(config["phone"][0])
+        self.mobile_ad_max = int(config["mobile_ad_max_chars"])
+        self.phone_cues = tuple(config["inline_phone_cues"])
         self.cta = any_of(config["cta"])
         self.ad_words = tuple(config["ad_words"])
         self.min_ad_words = int(config["min_ad_words"])
@@ -37,6 +43,8 @@ class AdContact(Rule):
             return False
         if self.cta.search(text):
             return True
+        if len(text) <= self.mobile_ad_max and self.mobile.search(text):
+            return True  # a personal mobile number in a short block is an ad
         words = sum(1 for word in self.ad_words if word in text)
         return has_contact and words >= self.min_ad_words
 
@@ -47,12 +55,31 @@ class AdContact(Rule):
             if self.is_ad(block.text, bool(contacts)):
                 self.drop(doc, block)
                 continue
-            if contacts:
-                for match in contacts:
+            cut = [m for m in contacts if self._cut_inline(block.text, m)]
+            if cut:
+                for match in cut:
                     doc.remove(self.name, match.group(0))
-                block.text = self.contact.sub("", block.text).strip()
+                block.text = _without(block.text, cut).strip()
                 block.edited = True
                 if not has_content(block.text):
                     continue
             kept.append(block)
         return kept
+
+    def _cut_inline(self, text: str, match: re.Match[str]) -> bool:
+        """URLs, ids and mobiles always go; other phones only inside an ad-like sentence."""
+        if not self.phone.search(match.group(0)) or self.mobile.search(match.group(0)):
+            return True
+        start = max(text.rfind(p, 0, match.start()) for p in "。！？；\n") + 1
+        ends = [i for i in (text.find(p, match.end()) for p in "。！？；\n") if i >= 0]
+        sentence = text[start : min(ends, default=len(text))]
+        return any(cue in sentence for cue in self.phone_cues)
+
+
+def _without(text: str, matches: list[re.Match[str]]) -> str:
+    parts, last = [], 0
+    for match in matches:
+        parts.append(text[last : match.start()])
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)

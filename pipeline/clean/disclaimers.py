@@ -1,6 +1,13 @@
-"""Rule ``disclaimer``: source, copyright, ICP and takedown notices."""
+"""Rule ``disclaimer``: source, copyright, ICP and takedown notices.
+
+Two tests: a short block holding a disclaimer phrase (如有侵权, 版权所有, ICP备…),
+or a short block that opens like a notice about the text itself (本文…, 以上回答…,
+（本文…) and speaks of reference, reposting, sources or opinions.
+"""
 
 from __future__ import annotations
+
+import re
 
 from pipeline.clean.base import Rule, rule_config
 from pipeline.document import Block, Document
@@ -15,12 +22,24 @@ class Disclaimer(Rule):
         config = rule_config(self.name)
         self.phrases = tuple(config["phrases"])
         self.max_chars = int(config["max_chars"])
+        self.lead = re.compile(config["lead"])
+        self.lead_phrases = tuple(config["lead_phrases"])
+        self.lead_max = int(config["lead_max_chars"])
+
+    def is_disclaimer(self, text: str) -> bool:
+        if len(text) <= self.max_chars and any(p in text for p in self.phrases):
+            return True
+        return (
+            len(text) <= self.lead_max
+            and self.lead.match(text) is not None
+            and any(p in text for p in self.lead_phrases)
+        )
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept = []
         for block in blocks:
             text = block.text
-            if len(text) <= self.max_chars and any(p in text for p in self.phrases):
+            if self.is_disclaimer(text):
                 self.drop(doc, block)
             else:
                 kept.append(block)

@@ -8,6 +8,8 @@ titles (unnumbered, at the edge of the article or full of title cues).
 
 from __future__ import annotations
 
+import re
+
 from pipeline.clean.base import Rule, rule_config
 from pipeline.clean.titles import _MARKER, is_title_like
 from pipeline.document import Block, Document
@@ -25,6 +27,7 @@ class RelatedLinks(Rule):
         self.headers = tuple(sorted(config["headers"], key=len, reverse=True))
         self.header_max = int(config["header_max_chars"])
         self.headerless_min = int(config["headerless_min_run"])
+        self.edge_min = int(config["edge_min_run"])
         self.link_min = int(config["link_min_run"])
         self.link_ratio = float(config["link_ratio"])
         self.cues = tuple(config["title_cues"])
@@ -35,6 +38,18 @@ class RelatedLinks(Rule):
         if len(core) > self.header_max:
             return False
         return any(core.startswith(h) and _is_header_tail(core[len(h) :]) for h in self.headers)
+
+    def is_inline_list(self, text: str) -> bool:
+        """A header and its titles on one line: ``延伸阅读：▸ 标题一 ▸ 标题二``."""
+        core = text.strip(_DECORATION).strip()
+        for header in self.headers:
+            if core.startswith(header):
+                rest = core[len(header) :]
+                if rest[:1] in (":", "：", " ", "▸", "·", "|") and len(core) <= 160:
+                    parts = re.split(r"[▸·|｜•/／]|\s{2,}", rest.strip(_DECORATION))
+                    items = [i.strip() for i in parts if i.strip()]
+                    return bool(items) and all(is_title_like(i) for i in items)
+        return False
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         drop = [False] * len(blocks)
@@ -51,7 +66,11 @@ class RelatedLinks(Rule):
 
     def _mark_headed(self, blocks: list[Block], drop: list[bool]) -> None:
         for i, block in enumerate(blocks):
-            if drop[i] or not self.is_header(block.text):
+            if drop[i]:
+                continue
+            if self.is_inline_list(block.text):
+                drop[i] = True
+            if not self.is_header(block.text) and not drop[i]:
                 continue
             drop[i] = True
             j = i + 1
@@ -67,14 +86,16 @@ class RelatedLinks(Rule):
     def _mark_headerless(self, blocks: list[Block], drop: list[bool]) -> None:
         for start, end in _runs(blocks, lambda b: is_title_like(b.text)):
             run = blocks[start:end]
-            if len(run) < self.headerless_min:
+            if len(run) < min(self.headerless_min, self.edge_min):
                 continue
             numbered = sum(1 for b in run if _MARKER.match(b.text) and b.link_ratio < 0.5)
             if numbered * 2 > len(run):
                 continue
             cued = sum(1 for b in run if any(c in b.text for c in self.cues))
             at_edge = end == len(blocks) or start == 0 or _only_short_after(blocks, end)
-            if at_edge or cued * 2 >= len(run):
+            if len(run) >= self.headerless_min and (at_edge or cued * 2 >= len(run)):
+                drop[start:end] = [True] * (end - start)
+            elif len(run) >= self.edge_min and end == len(blocks) and cued * 2 >= len(run):
                 drop[start:end] = [True] * (end - start)
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.clean.base import Rule, rule_config
 from pipeline.clean.titles import is_title_like, marker_family
 from pipeline.document import Block, Document
 
+_TOGGLE = re.compile(r"[\[【(（]?(?:隐藏|显示|展开|收起|hide|show)[\]】)）]?", re.I)
+
 
 class Toc(Rule):
-    """Drops a TOC header and the run of short entry lines (one marker style) after it."""
+    """Drops a TOC header and the run of short entry lines (one marker style) after it.
+
+    A header standing alone (its entries were links the HTML stage already dropped)
+    goes too.
+    """
 
     name = "toc"
 
@@ -18,7 +26,8 @@ class Toc(Rule):
         self.max_line_chars = int(config["max_line_chars"])
 
     def is_header(self, text: str) -> bool:
-        return text.strip(" :：【】[]<>《》-—=*#").strip() in self.headers
+        core = _TOGGLE.sub("", text).strip(" :：【】[]<>《》-—=*#").strip()
+        return core in self.headers
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept: list[Block] = []
@@ -33,11 +42,11 @@ class Toc(Rule):
                     and marker_family(blocks[j].text) == family
                 ):
                     j += 1
-                if j - i >= 3:
-                    for block in blocks[i:j]:
-                        self.drop(doc, block)
-                    i = j
-                    continue
+                j = j if j - i >= 3 else i + 1  # too few entries: only the header goes
+                for block in blocks[i:j]:
+                    self.drop(doc, block)
+                i = j
+                continue
             kept.append(blocks[i])
             i += 1
         return kept

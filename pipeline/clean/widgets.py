@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pipeline.clean.base import Rule, any_of, rule_config
 from pipeline.document import Block, Document
+
+
+def _is_pictograph(char: str) -> bool:
+    """Emoji and pictographic bullets that separate widget items (👍 赞 36 💬 留言 8)."""
+    return unicodedata.category(char) in ("So", "Co") or char in "▲▼△▽▶▷◀◁►▸▹◆◇■□●○★☆※•"
+
+
+def _is_decoration(char: str, symbols: str) -> bool:
+    """Punctuation-like decoration: listed symbols, emoji and other pictographs."""
+    return char in symbols or unicodedata.category(char) in ("So", "Sk", "Cn", "Co", "Mn")
 
 
 class UiWidget(Rule):
@@ -18,28 +29,50 @@ class UiWidget(Rule):
         self.line = any_of(config["line"], whole=True)
         self.inline = any_of(config["inline"])
         self.tokens = frozenset(config["tokens"])
-        self.splitter = re.compile(r"[\s|｜·/、]+")
-        self.segments = re.compile(r"\s{2,}|[|｜]")
+        self.symbols = config["symbols"]
+        self.splitter = re.compile(r"[\s|｜·/、【】\[\]▸▶►•●]+")
+        self.segments = re.compile(r"\s{2,}|[|｜]|(?<=】)\s*(?=【)")
+        self.counter = re.compile(r"[(（]?\d(?:[\d,.]*\d)?[万千wWkK+]?[)）]?")
 
     def is_widget(self, text: str) -> bool:
-        """Whole-block widget text: known lines or widget words, alone or side by side."""
+        """Whole-block widget text: known lines or widget words, alone or side by side.
+
+        Decoration around a widget (``▲ 回顶端``, ``👍 有用(86)``, ``【打印本页】``) is
+        ignored: symbols and emoji at either end are stripped first.
+        """
         if len(text) > 120:
             return False
-        if self.line.fullmatch(text):
+        core = self.core(text)
+        if not core:
+            return False
+        if self.line.fullmatch(core):
             return True
-        parts = [p for p in self.segments.split(text) if p.strip()]
-        if len(parts) > 1 and all(self.line.fullmatch(p) or self._words(p) for p in parts):
+        spaced = "".join("  " if _is_pictograph(ch) else ch for ch in text)
+        parts = [self.core(p) for p in self.segments.split(spaced) if p.strip()]
+        if len(parts) > 1 and all(not p or self.line.fullmatch(p) or self._words(p) for p in parts):
             return True
-        return self._words(text)
+        return self._words(core)
+
+    def core(self, text: str) -> str:
+        """``text`` without decoration (symbols, emoji, brackets) at either end."""
+        start, end = 0, len(text)
+        while start < end and _is_decoration(text[start], self.symbols):
+            start += 1
+        while end > start and _is_decoration(text[end - 1], self.symbols):
+            end -= 1
+        return text[start:end]
 
     def _words(self, text: str) -> bool:
-        """Only widget words (点赞 收藏 分享…), optionally after a 分享到 label."""
-        words = [w for w in self.splitter.split(text.strip().strip("：:")) if w]
-        return (
-            len(words) >= 2
-            and all(w in self.tokens for w in words[1:])
-            and (words[0] in self.tokens or words[0].rstrip("：:") in ("分享到", "分享", "分享至"))
-        )
+        """Only widget words (点赞 收藏 分享…) and counters, optionally after a 分享到 label."""
+        words = [self.core(w) for w in self.splitter.split(text.strip().strip("：:"))]
+        words = [w for w in words if w]
+        if not words:
+            return False
+        first = words[0].rstrip("：:")
+        known = [w in self.tokens or bool(self.counter.fullmatch(w)) for w in words]
+        if first in ("分享到", "分享", "分享至") and len(words) >= 2:
+            return all(known[1:])
+        return len(words) >= 2 and all(known) and any(w in self.tokens for w in words)
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept = []
