@@ -118,6 +118,7 @@ def _from_html(html: str, record: Mapping[str, Any], source: str) -> Document:
 
     page = extract_html(html)
     doc = Document(source=source, blocks=page.blocks, chars_in=len(html))
+    doc.removed.extend(page.removed)
     doc.title = _str_or_none(record.get("title")) or page.title
     doc.url = _str_or_none(record.get("url")) or page.url
     return doc

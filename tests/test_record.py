@@ -48,7 +48,7 @@ def test_txt_article_end_to_end() -> None:
 
 
 def test_traditional_big5_bytes_become_simplified() -> None:
-    raw = "花唄協商不了怎麼辦\n用戶說(shuō)明還款困難的情況，客服電話95188。\n".encode("big5")
+    raw = "花唄協商不了怎麼辦\n用戶說(shuo)明還款困難的情況，客服電話95188。\n".encode("big5")
     article = process_record({"source": "t.txt", "raw": raw})["articles"][0]
     assert article["variant"] == "traditional"
     assert article["title"] == "花呗协商不了怎么办"
