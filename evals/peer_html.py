@@ -91,6 +91,7 @@ def load_pages(folder: Path) -> list[dict]:
             continue
         row = json.loads(line)
         raw = (folder / row["html"]).read_bytes()
+        row["html_raw"] = raw
         row["html_text"] = raw.decode(row["html_encoding"], errors="replace")
         row["gold_text"] = (folder / row["gold"]).read_text(encoding="utf-8-sig")
         rows.append(row)
@@ -98,11 +99,19 @@ def load_pages(folder: Path) -> list[dict]:
 
 
 def score_pages(rows: list[dict], extract: Callable[[str], str]) -> dict[str, float]:
-    """F1 per page name."""
-    return {
-        r["name"]: bigram_f1(normalise(extract(r["html_text"])), normalise(r["gold_text"]))
-        for r in rows
-    }
+    """F1 per page name; ``extract`` gets the decoded page (``_pipeline`` the raw bytes)."""
+    scores = {}
+    for r in rows:
+        page = r["html_raw"] if extract is _pipeline else r["html_text"]
+        scores[r["name"]] = bigram_f1(normalise(extract(page)), normalise(r["gold_text"]))
+    return scores
+
+
+def _pipeline(raw: bytes) -> str:
+    """The whole pipeline from the page's bytes: our decoding, extraction and cleaning."""
+    from pipeline.record import process_record
+
+    return process_record({"source": "page.html", "raw": raw})["articles"][0]["text"]
 
 
 def _mean(values: list[float]) -> float:
@@ -122,7 +131,7 @@ def run() -> dict[str, float]:
         print(f"  no peer pages at {folder} (set PEER_DIR); skipped")
         return {}
     rows = load_pages(folder)
-    systems: dict[str, Callable[[str], str]] = {"ours": _ours}
+    systems: dict[str, Callable] = {"ours": _ours, "pipeline": _pipeline}
     if (traf := _trafilatura()) is not None:
         systems["trafilatura"] = traf
     systems["bs4_get_text"] = _bs4_get_text()
