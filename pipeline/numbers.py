@@ -61,6 +61,9 @@ _CN_DIGIT_NEXT_TO_ARABIC_RE = re.compile(
     r"[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]\d|\d[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
 )
 _LEADING_UNIT_RE = re.compile(r"^[百佰千仟万亿]")
+_DIGITS_THEN_UNIT_RE = re.compile(  # 一二百三: a digit sequence cannot take units (cn2an reads 330)
+    r"[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]{2}.{0,40}[十拾百佰千仟万亿]"
+)
 _BAD_POINT_RE = re.compile(r"^点|点(?![0-9零一二两三四五六七八九壹贰叁肆伍陆柒捌玖])|点.*点")
 _HAS_ARABIC_RE = re.compile(r"\d")
 _VALID_CHARS_RE = re.compile(r"^[0-9.零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+$")
@@ -246,7 +249,7 @@ def _exact(s: str) -> float | None:
         return value if value is not None else manual_value(s)
     if not _VALID_CHARS_RE.match(s) or _CN_DIGIT_NEXT_TO_ARABIC_RE.search(s):
         return None
-    if _BAD_POINT_RE.search(s):
+    if _BAD_POINT_RE.search(s) or _DIGITS_THEN_UNIT_RE.search(s.partition("点")[0]):
         return None
     if _LEADING_UNIT_RE.match(s):
         s = "一" + s
