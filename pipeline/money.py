@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv
+from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
 
 __all__ = ["Money", "MoneyMention", "find_money", "parse_money"]
 
@@ -100,6 +100,7 @@ _UNIT_GUARDS = {
     "塊": r"(?![兒去來玩吃做學住聊走地石板磚肉糖屏蛋布田])",
     "蚊": r"(?![子虫蟲香帐帳])",
 }
+_SPOKEN_UNITS = ("块", "塊", "蚊")
 _COUNTED_RE = re.compile(
     rf"{_SP}{{0,2}}[年月日天号號个個次期位名条條张張份只台部套斤克人倍%％折成岁歲周週A-Za-z]"
 )
@@ -183,10 +184,11 @@ def _digit(ch: str | None) -> float:
     return _NUM_VALUE.get(ch or "", 0.0)
 
 
-def _read_cents(text: str, pos: int, arabic_ok: bool) -> tuple[float, int]:
-    """角/分 after 元/块: (value in 元, end). 九块九, 三块零四, 五块六角七分, 一块半."""
+def _read_cents(text: str, pos: int, colloquial: bool) -> tuple[float, int]:
+    """角/分 after 元/块: (value in 元, end). 五元六角七分, 一块半; after 块 also the spoken
+    九块九 and 三块零四 (not after 元: 5元一小时 is no 5.1)."""
     m = _CENTS_RE.match(text, pos)
-    if not m or (m.group("ab") and not arabic_ok):
+    if not m or (not colloquial and (m.group("ab") or m.group("b") or m.group("zb"))):
         return 0.0, pos
     g = m.group
     if g("j"):
@@ -219,14 +221,14 @@ def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
     unit = lex.after_re.match(text, run.end())
     if not unit and whole and text.startswith("個", run.end()):
         amount.kind, amount.currency, amount.end = "unit", "HKD", run.end() + 1
-        _read_major_tail(text, amount, arabic_ok=True)
+        _read_major_tail(text, amount, colloquial=True)
     elif unit:
         code, kind = lex.codes[unit.group("cur")]
         amount.end = unit.end()
         if kind == "unit":
             amount.kind = "unit"
             amount.currency = None if code == "CNY" else code
-            _read_major_tail(text, amount, arabic_ok=unit.group("cur") in ("块", "塊", "蚊"))
+            _read_major_tail(text, amount, colloquial=unit.group("cur") in _SPOKEN_UNITS)
         else:
             amount.kind, amount.currency = "word", code
     else:
@@ -234,9 +236,9 @@ def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
     return amount
 
 
-def _read_major_tail(text: str, amount: _Amount, arabic_ok: bool) -> None:
+def _read_major_tail(text: str, amount: _Amount, colloquial: bool) -> None:
     """After 元/块: cents, 钱, 整, and a currency word (三万元欧元)."""
-    cents, end = _read_cents(text, amount.end, arabic_ok)
+    cents, end = _read_cents(text, amount.end, colloquial)
     if end > amount.end and amount.high is None:
         amount.low += cents
         amount.end = end
@@ -390,15 +392,9 @@ def _scan(text: str, start: int, whole: bool) -> _Found | None:
     return _Found(begin, end, low, high, currency, approx, bound)
 
 
-def _tidy(value: float) -> float:
-    if value.is_integer():
-        return value + 0.0
-    return float(f"{value:.15g}") + 0.0
-
-
 def _to_mention(text: str, found: _Found) -> MoneyMention:
-    high = None if found.high is None else _tidy(found.high)
-    money = Money(_tidy(found.low), high, found.currency)
+    high = None if found.high is None else tidy(found.high)
+    money = Money(tidy(found.low), high, found.currency)
     surface = text[found.start : found.end]
     return MoneyMention(found.start, found.end, surface, money, found.approx, found.bound)
 

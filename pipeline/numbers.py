@@ -28,6 +28,7 @@ __all__ = [
     "parse_number",
     "parse_number_range",
     "read_tsv",
+    "tidy",
 ]
 
 #: Characters that can appear inside a Chinese numeral (Simplified, Traditional, financial).
@@ -323,7 +324,7 @@ def _special(s: str) -> float | None:
     return None
 
 
-def _tidy(value: float) -> float:
+def tidy(value: float) -> float:
     """Drop binary float noise (0.30000000000000004 -> 0.3) and negative zero."""
     if value.is_integer():
         return value + 0.0
@@ -357,10 +358,10 @@ def parse_number_range(text: str) -> tuple[float, float | None] | None:
         return None if sign < 0 else vague
     value = _exact(s)
     if value is not None:
-        return _tidy(sign * value), None
+        return tidy(sign * value), None
     special = _special(s)
     if special is not None:
-        return _tidy(sign * special), None
+        return tidy(sign * special), None
     return None
 
 

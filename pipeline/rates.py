@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv
+from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
 
 __all__ = ["RateMention", "find_rates"]
 
@@ -337,8 +337,7 @@ def _dress(text: str, raw: _Raw, floor: int, ceiling: int) -> RateMention:
     if m:
         end = m.end()
         period = period or _cues().after_period[m.group("a")]
-    rate = float(f"{raw.rate:.12g}") + 0.0
-    return RateMention(start, end, text[start:end], rate, period, raw.kind, base)
+    return RateMention(start, end, text[start:end], tidy(raw.rate), period, raw.kind, base)
 
 
 def _raw_rates(text: str) -> list[_Raw]:
