@@ -288,7 +288,8 @@ def _process_changed(
             errors.update(batch.errors)
             records += batch.records
             bytes_in += batch.bytes_in
-            bar.update(batch.bytes_in)
+            bar.update(min(batch.bytes_in, total - bar.n))
+        bar.update(total - bar.n)  # decoded sizes differ from file sizes: finish at 100%
     return timings, errors, records, bytes_in
 
 
@@ -309,6 +310,8 @@ def _map_batches(batches: Iterator[list[dict]], options: Options) -> Iterator[Ba
 
 
 class _NoBar:
+    n = 0
+
     def update(self, n: int) -> None:
         pass
 
