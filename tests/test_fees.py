@@ -138,7 +138,7 @@ FEES = [
     ),
     ("违约金为手续费的10%", [("违约金", None, None, 10, None), ("手续费", None, None, None, None)]),
     ("保证金，普通类目几千元就够了", [("押金", None, None, None, None)]),
-    ("自动续费不等于退款", [("退款", None, None, None, None)]),
+    ("自动续费不等于退款", [("会员费", None, None, None, None), ("退款", None, None, None, None)]),
 ]
 
 
@@ -160,7 +160,7 @@ def test_surface_covers_term_and_amount() -> None:
         "第3步：拨打400-123-4567，2024年5月20日前办理，24小时到账，支持5G。",
         "1. 登录APP 2. 进入设置 3. 提交申请，版本v2.3.1，共5个步骤。",
         "借款10000元，分12期，年化收益率5%，打八折，价格99元。",
-        "每月扣的钱可以在APP里查到，自动续费可以关闭。",
+        "每月扣的钱可以在APP里查到，续费开关可以关闭。",
     ],
 )
 def test_numbers_without_fee_terms_are_not_fees(paragraph: str) -> None:
