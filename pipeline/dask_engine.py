@@ -52,7 +52,7 @@ Options = runner.Options
 RunError = runner.RunError
 
 REUSED_PART = 0
-_MIN_PART_BYTES = 256_000
+_MIN_PART_BYTES = 64_000
 _PARTS_PER_WORKER = 4
 _BODY_KEYS = ("raw", "text", "html")
 
@@ -371,8 +371,9 @@ def _compute(
                         result["errors"].update(stats["errors"])
                         result["records"] += stats["records"]
                         result["bytes_in"] += stats["bytes_in"]
-                        bar.update(stats["bytes_in"])
+                        bar.update(min(stats["bytes_in"], total - bar.n))
                     future.release()
+                bar.update(total - bar.n)  # decoded sizes differ from file sizes
             result["workers"] = workers
             result["partitions"] = len(parts)
     finally:
