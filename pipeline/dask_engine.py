@@ -38,8 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline import runner
@@ -282,26 +280,17 @@ def _copy_reused(
     """
     if previous is None or not sources:
         return 0
-    articles = pq.read_table(out / "articles.parquet", columns=["doc_id", "source"])
-    keep = [
-        d
-        for d, s in zip(articles["doc_id"].to_pylist(), articles["source"].to_pylist(), strict=True)
-        if s in sources or s.rsplit("#", 1)[0] in sources
-    ]
-    keep_ids = pa.array(keep, pa.string())
+    reused, tables = runner.reused_rows(out, sources)
     writer = _PartWriter(staging, REUSED_PART)
     try:
-        for name in ALL_SCHEMAS:
-            dataset = ds.dataset(out / f"{name}.parquet", format="parquet")
-            for part in dataset.to_batches(batch_size=8192):
-                table = pa.Table.from_batches([part])
-                writer.write(name, table.filter(pc.is_in(table["doc_id"], value_set=keep_ids)))
+        for name, table in tables:
+            writer.write(name, table)
         writer.close()
     except BaseException:
         writer.abort()
         raise
     counts.update(writer.counts)
-    return len(keep)
+    return reused
 
 
 def _partitions(files: list[InputFile], options: Options, workers: int) -> list[list[InputFile]]:

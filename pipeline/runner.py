@@ -23,7 +23,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pipeline.fingerprint import fingerprint, package_versions
 from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
@@ -242,18 +241,39 @@ def _copy_unchanged(
     """Stream the previous rows of unchanged files into the new tables; return articles reused."""
     if previous is None or not sources:
         return 0
-    articles = pq.read_table(out / "articles.parquet", columns=["doc_id", "source"])
+    reused, tables = reused_rows(out, sources)
+    for name, table in tables:
+        writer.write(name, table)
+    return reused
+
+
+def reused_rows(out: Path, sources: set[str]) -> tuple[int, Iterator[tuple[str, pa.Table]]]:
+    """Rows of the previous tables under ``out`` that belong to ``sources``.
+
+    Returns the number of articles kept and a stream of ``(table name, rows)``
+    pieces; a previous table may be one file (local runner) or a directory of
+    parts (Dask), read in part order either way.
+    """
+    import pyarrow.dataset as ds
+
+    articles = ds.dataset(out / "articles.parquet", format="parquet").to_table(
+        columns=["doc_id", "source"]
+    )
     keep = [
         d
         for d, s in zip(articles["doc_id"].to_pylist(), articles["source"].to_pylist(), strict=True)
         if s in sources or s.rsplit("#", 1)[0] in sources
     ]
     keep_ids = pa.array(keep, pa.string())
-    for name in ALL_TABLES:
-        for part in pq.ParquetFile(out / f"{name}.parquet").iter_batches(batch_size=8192):
-            table = pa.Table.from_batches([part])
-            writer.write(name, table.filter(pc.is_in(table["doc_id"], value_set=keep_ids)))
-    return len(keep)
+
+    def stream() -> Iterator[tuple[str, pa.Table]]:
+        for name in ALL_TABLES:
+            dataset = ds.dataset(out / f"{name}.parquet", format="parquet")
+            for part in dataset.to_batches(batch_size=8192):
+                table = pa.Table.from_batches([part])
+                yield name, table.filter(pc.is_in(table["doc_id"], value_set=keep_ids))
+
+    return len(keep), stream()
 
 
 def _batches(files: Iterable[InputFile], options: Options) -> Iterator[list[dict[str, Any]]]:

@@ -102,15 +102,22 @@ def recover(out: Path) -> None:
 
 
 def _replace(source: Path, target: Path) -> None:
-    """Rename ``source`` over ``target``; a directory target (Dask parts) is swapped out."""
-    if target.is_dir() and not target.is_symlink():
+    """Rename ``source`` over ``target``; a directory (Dask parts) on either side is swapped out."""
+    if (target.is_dir() and not target.is_symlink()) or (source.is_dir() and target.exists()):
         trash = target.with_name(target.name + ".old")
-        shutil.rmtree(trash, ignore_errors=True)
+        _remove(trash)
         os.replace(target, trash)
         os.replace(source, target)
-        shutil.rmtree(trash, ignore_errors=True)
+        _remove(trash)
     else:
         os.replace(source, target)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
