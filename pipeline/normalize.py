@@ -2,7 +2,8 @@
 
 Unlike NFKC, this only folds full-width ASCII letters and digits (``１２３`` ->
 ``123``), turns exotic spaces into plain ones and drops invisible characters
-(zero-width, bidi controls, soft hyphen, C0 controls, lone surrogates). ``，。：（）、①⑴`` stay.
+(zero-width, bidi and other format characters, C0/C1 controls, lone
+surrogates). ``，。：（）、①⑴`` stay.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ _WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
 
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    # the other format characters (Unicode category Cf): Arabic/Syriac marks, tags...
+    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 

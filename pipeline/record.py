@@ -40,7 +40,7 @@ def process_record(
     the reader could not build (it becomes an error row). ``timings``, when
     given, accumulates seconds per stage (it never changes the answer).
     """
-    source = str(record.get("source", ""))
+    source = _source(record)
     clock = _Clock(timings)
     try:
         if record.get("error"):
@@ -54,7 +54,7 @@ def process_record(
 
 def error_rows(record: Mapping[str, Any], exc: BaseException | str) -> Rows:
     """The rows of an article that failed: one ``error`` row in ``articles``."""
-    source = str(record.get("source", ""))
+    source = _source(record)
     rows: Rows = {name: [] for name in ("articles", "removed", "tokens", "steps", "fees")}
     rows["articles"].append(_error_row(make_doc_id(source), source, record, exc))
     return rows
@@ -222,6 +222,14 @@ def _error_row(
         "status": "error",
         "error": reason[:500],
     }
+
+
+def _source(record: Mapping[str, Any]) -> str:
+    """The record's source as writable text (lone surrogates escaped, as readers escape bytes)."""
+    source = str(record.get("source", ""))
+    if _SURROGATE.search(source):
+        source = source.encode("utf-8", "backslashreplace").decode("utf-8")
+    return source
 
 
 def _str_or_none(value: Any) -> str | None:
