@@ -133,8 +133,9 @@ def _seq_re() -> re.Pattern[str]:
 
 @cache
 def _seq_inline_re() -> re.Pattern[str]:
-    """Sentence-start pattern for 首先 / 然后 / 最后 inside a paragraph."""
-    return re.compile(r"(?:^|(?<=[。！？!?；;]))\s*(" + _seq_alternation() + r")[\s,，:：、]*")
+    """Clause-start pattern for 首先 / 然后 / 最后 inside a paragraph (after 。；：， or start)."""
+    start = r"(?:^|(?<=[。！？!?；;：:，,]))\s*"
+    return re.compile(start + "(" + _seq_alternation() + r")[\s,，:：、]*")
 
 
 def _has(text: str | None, key: str) -> bool:
@@ -330,7 +331,7 @@ def _find_marks(para: str) -> list[_Mark]:
 
 
 def _seq_marks(para: str) -> list[_Mark]:
-    """One run of sentences opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
+    """One run of clauses opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
     seq = _rules()["sequence_words"]
     out: list[_Mark] = []
     for m in islice(_seq_inline_re().finditer(para), MAX_MARKS_PER_PARA):
@@ -604,12 +605,17 @@ def _verdict(text: str | None, heading: bool) -> str:
     """``neg`` / ``pos`` / ``mixed`` / ``weak`` / ``none``: how procedural a heading reads.
 
     ``heading`` says ``text`` is a heading line or title rather than running text, which
-    lets the broader non-procedure words count too.
+    lets the broader non-procedure words count too. A soft non-procedure word (建议) only
+    counts when no strong procedure word (顺序, 步骤 …) is there: 建议按下面的顺序处理.
     """
     if not text:
         return "none"
     neg = _has(text, "non_procedure") or (heading and _has(text, "non_procedure_heading"))
-    strong = _has(text, "procedure_strong")
+    masked = text
+    for w in _words("procedure_strong_masked"):
+        masked = masked.replace(w, "")
+    strong = _has(masked, "procedure_strong")
+    neg = neg or (not strong and _has(text, "non_procedure_soft"))
     if neg:
         return "mixed" if strong else "neg"
     if strong:
@@ -682,6 +688,16 @@ def _is_outline(units: list[_Unit]) -> bool:
     return False
 
 
+def _is_noun_list(units: list[_Unit]) -> bool:
+    """Most item titles name a thing (违约金, GPS服务费, 解押手续), not an action."""
+    nouns = 0
+    for u in units:
+        t = (_title(u.content) or "").strip()
+        if 0 < len(t) <= OUTLINE_TITLE_MAX and not _starts_with_verb(t):
+            nouns += t.endswith(_words("item_noun_endings"))
+    return nouns * 2 > len(units)
+
+
 def _toc_keys(items: list[_Item]) -> dict[str, int]:
     """Heading-like texts and step titles by key, with the last place each occurs."""
     keys: dict[str, int] = {}
@@ -739,7 +755,7 @@ def _judge(c: _Context, lst: _List) -> bool:
         return False
     if strong:
         return True
-    if _is_outline(lst.units):
+    if _is_outline(lst.units) or _is_noun_list(lst.units):
         return False
     share = _verb_share(lst.units)
     if "mixed" in c.verdicts or "doubt" in c.verdicts:
@@ -755,11 +771,24 @@ def _parent_title(u: _Unit) -> str | None:
     return _title(u.content) or u.content[:HEADING_MAX] or None
 
 
+def _lead_in(content: str) -> str | None:
+    """The clause that ends a parent step's text with a colon (…，具体操作是：), if any."""
+    t = content[-LEADIN_MAX:].rstrip()
+    if not t.endswith((":", "：")):
+        return None
+    cut = max(t.rfind(ch, 0, len(t) - 1) for ch in _SENT_END + "，,")
+    return t[cut + 1 :]
+
+
 def _judge_child(lst: _List, intro: str | None) -> bool:
-    """A sub-list follows its intro and parent step, else the parent list's verdict."""
+    """A sub-list follows its intro and parent step, else the parent list's verdict.
+
+    The clause leading in from the parent step (…，顺序是：) outranks the rest of its text.
+    """
     assert lst.parent is not None and lst.parent_list is not None
     verdicts = _ordered_verdicts(None, intro)
-    verdicts.insert(1, _verdict(lst.parent.content[:LEADIN_MAX], False))
+    parent = lst.parent.content
+    verdicts[1:1] = [_verdict(_lead_in(parent), False), _verdict(parent[:LEADIN_MAX], False)]
     decided = _decisive(verdicts)
     if decided is not None:
         return decided
