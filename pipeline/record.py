@@ -220,7 +220,7 @@ def _error_row(
         "chars_in": 0,
         "chars_out": 0,
         "status": "error",
-        "error": reason[:500],
+        "error": _SURROGATE.sub("\ufffd", reason[:500]),
     }
 
 
