@@ -8,7 +8,13 @@ Latin obfuscation (it needs Simplified words to restore characters).
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import tempfile
 from functools import cache
+from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.document import Block, Document
 from pipeline.mojibake import remove_mojibake
@@ -38,11 +44,34 @@ def to_simplified(text: str) -> str:
 
 
 def detect_variant(text: str) -> str:
-    """``traditional``, ``simplified`` or ``mixed``: which script the Han characters use."""
-    han = [ch for ch in text if _HAN_RANGE[0] <= ch <= _HAN_RANGE[1]]
-    if not han:
+    """``traditional``, ``simplified`` or ``mixed``: which script the Han characters use.
+
+    Counts, over a sample of up to 20000 Han characters, the positions that ``t2s``
+    changes and the simplified-only ones (``s2t`` changes them, ``t2s`` keeps them).
+    Most articles are decided from per-character bounds on both counts (see
+    :func:`_char_classes`) without converting the sample; the rest are converted.
+    """
+    sample = _NOT_HAN.sub("", text)[:_SAMPLE]
+    if not sample:
         return "simplified"
-    sample = "".join(han[:20000])
+    decided = _decide_from_bounds(sample)
+    if decided is not None:
+        return decided
+    return _variant_by_conversion(sample)
+
+
+def _variant(traditional_only: int, simplified_only: int) -> str:
+    """The variant for the two counts of :func:`detect_variant`."""
+    if traditional_only == 0:
+        return "simplified"
+    minority = min(traditional_only, simplified_only)
+    if minority >= _MIXED_MIN and minority >= _MIXED_SHARE * (traditional_only + simplified_only):
+        return "mixed"
+    return "traditional" if traditional_only > simplified_only else "simplified"
+
+
+def _variant_by_conversion(sample: str) -> str:
+    """:func:`detect_variant` on a Han-only sample by converting it both ways."""
     simplified = _opencc("t2s").convert(sample)
     traditional_only = sum(a != b for a, b in zip(sample, simplified, strict=False))
     if traditional_only == 0:
@@ -51,10 +80,159 @@ def detect_variant(text: str) -> str:
     simplified_only = sum(
         a != b and a == c for a, b, c in zip(sample, traditional, simplified, strict=False)
     )
-    minority = min(traditional_only, simplified_only)
-    if minority >= _MIXED_MIN and minority >= _MIXED_SHARE * (traditional_only + simplified_only):
-        return "mixed"
-    return "traditional" if traditional_only > simplified_only else "simplified"
+    return _variant(traditional_only, simplified_only)
+
+
+def _decide_from_bounds(sample: str) -> str | None:
+    """The variant when per-character bounds on both counts settle it, else ``None``.
+
+    A character outside ``t2s``'s *may change* class is certainly kept by ``t2s``,
+    one in its *always changes* class is certainly changed, whatever phrase it is in
+    (likewise for ``s2t``); both dictionaries map every key to a value of the same
+    length, so positions stay aligned. The answer stands when every pair of counts
+    within the bounds gives the same variant.
+    """
+    classes = _char_classes()
+    if classes is None or (classes.unsafe is not None and classes.unsafe.search(sample)):
+        return None
+    t_lo = len(classes.t_always.findall(sample))
+    t_hi = len(classes.t_may.findall(sample))
+    s_lo = len(classes.s_always_t_keeps.findall(sample))
+    s_hi = len(classes.s_may_t_may_keep.findall(sample))
+    # The variant only moves one way as either count grows (simplified -> mixed ->
+    # traditional as traditional_only grows, the reverse as simplified_only grows),
+    # so it is the same over the whole box when its two extreme corners agree.
+    low, high = _variant(t_hi, s_lo), _variant(t_lo, s_hi)
+    return low if low == high else None
+
+
+_SAMPLE = 20000
+_NOT_HAN = re.compile(f"[^{_HAN_RANGE[0]}-{_HAN_RANGE[1]}]+")
+
+
+class _Classes(NamedTuple):
+    """Character classes (patterns) behind :func:`_decide_from_bounds`."""
+
+    t_always: re.Pattern[str]  # t2s changes it in every context
+    t_may: re.Pattern[str]  # t2s changes it in some context
+    s_always_t_keeps: re.Pattern[str]  # s2t changes it in every context, t2s in none
+    s_may_t_may_keep: re.Pattern[str]  # s2t changes it in some context, t2s keeps it in some
+    unsafe: re.Pattern[str] | None  # send the sample to the exact path
+
+
+@cache
+def _char_classes() -> _Classes | None:
+    """Per-character classes of ``t2s`` and ``s2t`` for :func:`_decide_from_bounds`.
+
+    Read from OpenCC's own dictionaries (dumped with its ``opencc_dict`` tool). Han
+    characters of an entry whose value changes length (none in OpenCC 1.4) or of the
+    normalisation step (compatibility ideographs, outside the sampled range) are
+    *unsafe*: they send a sample to the exact path. ``None`` when the dictionaries
+    cannot be read or a config is not one normalisation plus one conversion step.
+    """
+    try:
+        t2s, t2s_norm = _dictionary_entries("t2s")
+        s2t, s2t_norm = _dictionary_entries("s2t")
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    unsafe = {char for key, _ in (*t2s_norm, *s2t_norm) for char in key}
+    t_may, t_always = _change_classes(t2s, unsafe)
+    s_may, s_always = _change_classes(s2t, unsafe)
+    return _Classes(
+        t_always=_char_class(t_always),
+        t_may=_char_class(t_may),
+        s_always_t_keeps=_char_class(s_always - t_may),
+        s_may_t_may_keep=_char_class(s_may - t_always),
+        unsafe=_char_class(unsafe) if _in_range(unsafe) else None,
+    )
+
+
+def _change_classes(entries: Entries, unsafe: set[str]) -> tuple[set[str], set[str]]:
+    """Characters a conversion step may change, and those it changes in every context.
+
+    A character is changed in every context when it is an entry of its own (so it
+    never passes through unmatched) and no entry keeps it. Characters of an entry
+    that changes length are added to ``unsafe``.
+    """
+    may: set[str] = set()
+    kept: set[str] = set()
+    single: set[str] = set()
+    for key, values in entries:
+        if any(len(value) != len(key) for value in values):
+            unsafe.update(key)
+            continue
+        if len(key) == 1:
+            single.add(key)
+        for value in values:
+            for char, out in zip(key, value, strict=True):
+                (kept if char == out else may).add(char)
+    return may, single - kept
+
+
+def _in_range(chars: set[str]) -> list[str]:
+    """The characters of ``chars`` in the sampled Han range, sorted."""
+    return sorted(char for char in chars if _HAN_RANGE[0] <= char <= _HAN_RANGE[1])
+
+
+def _char_class(chars: set[str]) -> re.Pattern[str]:
+    """One character class of ``chars`` (only the sampled range: samples hold no other)."""
+    inside = _in_range(chars)
+    return re.compile("[" + "".join(map(re.escape, inside)) + "]" if inside else "(?!)")
+
+
+Entries = list[tuple[str, tuple[str, ...]]]
+
+
+def _dictionary_entries(config: str) -> tuple[Entries, Entries]:
+    """The ``(key, values)`` entries of an OpenCC config: its conversion step, its normalisation."""
+    import opencc
+
+    root = Path(opencc.__file__).parent / "clib"
+    share = root / "share" / "opencc"
+    spec = json.loads((share / f"{config}.json").read_text(encoding="utf-8"))
+    chain = spec.get("conversion_chain")
+    if not isinstance(chain, list) or len(chain) != 1:
+        raise ValueError(f"OpenCC config {config} is not a single conversion step")
+    with tempfile.TemporaryDirectory() as tmp:
+        return (
+            _dump(root, _dict_files(chain), Path(tmp)),
+            _dump(root, _dict_files(spec.get("normalization", [])), Path(tmp)),
+        )
+
+
+def _dict_files(node: object) -> list[str]:
+    """The dictionary files named anywhere in a piece of OpenCC config."""
+    if isinstance(node, dict):
+        own = [node["file"]] if isinstance(node.get("file"), str) else []
+        return own + [name for value in node.values() for name in _dict_files(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in _dict_files(value)]
+    return []
+
+
+def _dump(root: Path, files: list[str], tmp: Path) -> Entries:
+    """Entries of OpenCC ``.ocd2`` dictionaries, dumped as text by ``opencc_dict``."""
+    entries: Entries = []
+    for name in files:
+        if not name.endswith(".ocd2"):
+            raise ValueError(f"unexpected OpenCC dictionary {name}")
+        out = tmp / "dict.txt"
+        subprocess.run(
+            [
+                str(root / "bin" / "opencc_dict"),
+                *("-i", str(root / "share" / "opencc" / name), "-o", str(out)),
+                *("-f", "ocd2", "-t", "text"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        for line in out.read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if not key or not values:
+                raise ValueError(f"unexpected line in {name}: {line!r}")
+            entries.append((key, tuple(values.split(" "))))
+    return entries
 
 
 def convert_document(doc: Document, raw_body: str) -> Document:
