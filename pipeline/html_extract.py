@@ -875,6 +875,9 @@ def _site_like(text: str, rules: _Rules) -> bool:
     return len(text) <= 12 and rules.search("site_suffix", text) is not None
 
 
+_SITE_TITLE_MAX = 500
+
+
 def strip_site_name(title: str, rules: _Rules | None = None) -> str:
     """Remove a site-name suffix or prefix.
 
@@ -883,6 +886,8 @@ def strip_site_name(title: str, rules: _Rules | None = None) -> str:
     """
     rules = rules or _rules()
     title = normalise_space(title)
+    if len(title) > _SITE_TITLE_MAX:  # no real title; each cut below rescans it (quadratic)
+        return title
     while parts := list(rules.patterns["title_strong_separators"].finditer(title)):
         head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
         if len(head) < 4 or (len(tail) > 16 and not rules.search("site_suffix", tail)):
