@@ -7,7 +7,9 @@ import re
 from pipeline.clean.base import SENTENCE_PUNCT, rule_config
 
 _MARKER = re.compile(
-    r"\s*(?:\d{1,2}(?:\.\d{1,2})*[.、．)）]?|[(（]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|[•·●◆■▪►\-*])\s*"
+    r"\s*(?:\d{1,2}(?:\.\d{1,2})*[.、．)）]?|[(（]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|[•·●◆■▪►\-*]"
+    # step markers: a run of 第N步 lines is a procedure, never a related-links list
+    r"|(?:第\s*[一二三四五六七八九十\d]{1,3}\s*步|步骤\s*[一二三四五六七八九十\d]{1,3})[：:、.．]?)\s*"
 )
 
 
