@@ -333,6 +333,61 @@ def test_backtracking_bait_is_processed_in_time(name: str) -> None:
     assert seconds < 30.0
 
 
+def _html(body: str, title: str = TITLE) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><div class='content'>"
+        f"<h1>{TITLE}</h1><p>{GOOD}</p>{body}<p>{GOOD}提前还款后额度会恢复。</p></div></body></html>"
+    )
+
+
+# Structures that made a stage superlinear (each regression noted), or could: every one is
+# processed well inside the default budget (they take well under 5 s when linear).
+STRUCTURAL = {
+    # strip_site_name rescanned the whole title per separator: 16k parts took 47-79 s
+    "title_separators": {"html": _html("", TITLE + " - 网" * 16_000)},
+    "title_underscores": {"html": _html("", TITLE + "_网" * 16_000)},
+    # steps' trailing-separator regex was quadratic on inner spaces: 60k spaces took 25 s
+    "step_inner_spaces": {
+        "text": f"{TITLE}\n{GOOD}\n1、登录{' ' * 60_000}账号\n2、点击申请\n3、确认"
+    },
+    "ol_items": {"html": _html("<ol>" + "<li>登录账号并提交申请</li>" * 8_000 + "</ol>")},
+    "nested_lists": {"html": _html("<ol><li>步骤" * 3_000 + "</li></ol>" * 3_000)},
+    "link_paragraphs": {
+        "html": _html("".join(f"<p><a href='/{i}'>逾期怎么办{i}</a></p>" for i in range(8_000)))
+    },
+    "table_rows": {
+        "html": _html("<table>" + "<tr><td>手续费</td><td>100元</td></tr>" * 5_000 + "</table>")
+    },
+    "toc_blocks": {
+        "text": f"{TITLE}\n{GOOD}\n" + "目录\n一、分期\n二、还款\n三、费用\n" * 5_000 + GOOD
+    },
+    "fees_in_one_sentence": {"text": f"{TITLE}\n{GOOD}\n" + "手续费100元，" * 8_000 + "。"},
+    "rates_in_one_sentence": {"text": f"{TITLE}\n{GOOD}\n利息" + "日息0.05%，" * 8_000 + "。"},
+    "sequence_words": {"text": f"{TITLE}\n" + "首先登录，然后申请，最后确认。\n" * 8_000},
+    "ads_and_contacts": {
+        "text": f"{TITLE}\n{GOOD}\n" + "加微信abc12345办理，电话13812345678\n" * 5_000 + GOOD
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURAL))
+def test_structural_bait_is_processed_in_time(name: str) -> None:
+    record = {"source": f"{name}.html" if "html" in STRUCTURAL[name] else f"{name}.txt"}
+    article, seconds = _budgeted({**record, **STRUCTURAL[name]}, budget=30.0)
+    assert article["status"] == "ok", (name, article["error"], seconds)
+
+
+def test_short_step_lines_are_not_a_related_links_list() -> None:
+    """Five short 第N步 lines used to be dropped whole as related links (article lost)."""
+    steps = ["登录手机银行", "进入分期页面", "选择提前还款", "确认还款金额", "提交申请"]
+    text = "怎么提前还款\n" + "".join(f"第{i}步：{s}\n" for i, s in enumerate(steps, 1))
+    rows = process_record({"source": "steps.txt", "text": text})
+    article = rows["articles"][0]
+    assert article["status"] == "ok", article["error"]
+    assert all(step in article["text"] for step in steps)
+    assert not [r for r in rows["removed"] if r["rule"] == "related_links"]
+
+
 def test_time_budget_holds_when_a_stage_swallows_exceptions(monkeypatch) -> None:
     """A stage guarded by ``except Exception`` must not swallow the budget's alarm."""
     import pipeline.steps
