@@ -8,12 +8,14 @@ differences from jieba are measured by ``make bench``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import cache
 
 from pipeline.resource import read_lines
 
 SEGMENTERS = ("jieba", "rjieba")
+_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 
 
 def _user_words() -> list[tuple[str, int | None, str | None]]:
@@ -59,11 +61,48 @@ def segmenter(name: str = "jieba") -> Callable[[str], list[str]]:
         raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
 
     def segment(text: str) -> list[str]:
+        if _SPACE.search(text) is None:  # no whitespace, so no whitespace token
+            return cut(text)
         return [token for token in cut(text) if not token.isspace()]
 
     return segment
 
 
 def word_freq(word: str) -> int:
-    """Dictionary frequency of ``word`` in the jieba dictionary (0 when absent)."""
+    """Dictionary frequency of ``word`` in the jieba dictionary (0 when absent).
+
+    Words of up to three characters are looked up in a light table read straight
+    from jieba's dictionary file, unless the full jieba tokenizer is loaded anyway
+    (it takes ~1 s and ~100 MB, which an rjieba run would otherwise pay for this).
+    """
+    if len(word) <= _SHORT and not jieba_tokenizer.cache_info().currsize:
+        short = _short_word_freqs()
+        if short is not None:
+            return short.get(word, 0)
     return jieba_tokenizer().FREQ.get(word, 0) or 0
+
+
+_SHORT = 3
+_ENTRY = re.compile(f"^([^ \n]{{1,{_SHORT}}}) ([0-9]+)(?=[ \n]|$)", re.M)
+
+
+@cache
+def _short_word_freqs() -> dict[str, int] | None:
+    """``FREQ`` of the jieba tokenizer restricted to words of up to three characters.
+
+    The same entries jieba reads (its dictionary file, the last line of a word
+    winning), then the user words as ``add_word`` sets them; ``None`` when a user
+    word has no frequency (jieba would compute one).
+    """
+    import jieba
+
+    words = _user_words()
+    if any(freq is None for _, freq, _ in words):
+        return None
+    with jieba.Tokenizer().get_dict_file() as file:
+        text = file.read().decode("utf-8")
+    freqs = {word: int(freq) for word, freq in _ENTRY.findall(text)}
+    for word, freq, _ in words:
+        if freq is not None and len(word) <= _SHORT:
+            freqs[word] = freq
+    return freqs
