@@ -101,6 +101,7 @@ def process_with_budget(
 
 def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float) -> Batch:
     """Process a batch of records into one Arrow table per output table."""
+    warm_up(segmenter)
     rows: dict[str, list[dict]] = {name: [] for name in ALL_TABLES}
     batch = Batch(tables={}, records=len(records))
     for record in records:
@@ -130,9 +131,51 @@ def _reason_kind(reason: str | None) -> str:
     return (reason or "error").split(":")[0][:60]
 
 
-def _init_worker() -> None:
-    """Worker start-up: ignore Ctrl-C (the parent handles it)."""
+def _init_worker(segmenter: str = "jieba") -> None:
+    """Worker start-up: ignore Ctrl-C (the parent handles it), load what articles need."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(segmenter)
+
+
+_WARM_TEXT = (
+    "第一步：登录手机銀行APP，申请分期，手续费每期0.6%，年费100元。\n"
+    "第二步：拨打电hua咨询，說(shuō)明用途，网址www.example.com。\n"
+    "本文来源于网络，如有侵权请联系删除。"
+)
+_WARM_RECORDS = (
+    {"source": "warm-up.txt", "raw": f"如何办理信用卡分期\n{_WARM_TEXT}".encode()},
+    {
+        "source": "warm-up.html",
+        "raw": (
+            "<html><head><title>如何办理信用卡分期</title></head><body><article>"
+            + "".join(f"<p>{line}</p>" for line in _WARM_TEXT.split("\n"))
+            + "</article></body></html>"
+        ).encode(),
+    },
+)
+_warm: set[str] = set()
+
+
+def warm_up(segmenter: str) -> None:
+    """Load, once per process, what every article needs (dictionaries, converters, rules).
+
+    Start-up is then paid before the first article (outside the stage timings),
+    and a pool worker pays it when it starts rather than inside its first batch.
+    The segmenter comes first: the obfuscation repair reuses jieba's dictionary
+    when it is loaded anyway. Never raises (an article reports its own errors).
+    """
+    if segmenter in _warm:
+        return
+    _warm.add(segmenter)
+    from pipeline.segment import segmenter as build
+
+    try:
+        build(segmenter)
+    except ValueError:  # an unknown segmenter: every article reports it
+        return
+    for record in _WARM_RECORDS:
+        for name, table_rows in process_record(record, segmenter=segmenter).items():
+            to_arrow(name, table_rows)
 
 
 # --------------------------------------------------------------------- the run
@@ -320,7 +363,9 @@ def _map_batches(batches: Iterator[list[dict]], options: Options) -> Iterator[Ba
             yield process_batch(records, options.segmenter, options.timeout)
         return
     window: deque[Future[Batch]] = deque()
-    with ProcessPoolExecutor(max_workers=options.workers, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=options.workers, initializer=_init_worker, initargs=(options.segmenter,)
+    ) as pool:
         for records in batches:
             window.append(pool.submit(process_batch, records, options.segmenter, options.timeout))
             if len(window) >= 2 * options.workers:
