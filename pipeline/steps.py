@@ -11,18 +11,21 @@ How it works, in linear passes (patterns and word lists live in
    paragraph only counts when it continues or starts a consecutive sequence, so decimals,
    dates, ``1.1`` section numbers and phone numbers never split text; run-together items
    are cut from a heading that follows them. Paragraphs become a flat sequence of *units*
-   (a marker and its text) and *plain* segments; runs of paragraphs (or sentences) opened
-   by 首先 … 然后 … 最后 become units too.
+   (a marker and its text) and *plain* segments; runs of paragraphs (or clauses after
+   。；：，) opened by 首先 … 然后 … 最后 become units too, also when the first one follows a
+   lead-in colon inside its paragraph (具体操作：首先…).
 2. *Build*: units are chained into lists (same marker family, numbers consecutive from 1);
-   a list that starts right under an open item of another family is its sub-list. A
+   a list that starts right under an open item of another family is its sub-list; one that
+   does not nest leaves the open lists open, so a later item can still continue them. A
    heading line closes the open lists. A list whose items hold sub-lists is a set of
    sections (a *container*), and its sub-lists are judged as top-level lists.
 3. *Bodies*: a short step heading line (``第一步：登录账号``) takes the plain paragraphs
    after it as its body; the last step takes no more than the others did.
 4. *Classify*: a list is a procedure when its introducing sentence, its heading or (for
    the first list) the article title reads as procedural rather than as 注意事项, 常见问题,
-   原因 …; a sub-list is judged by its intro and its parent step. Tables of contents,
-   section outlines and pasted duplicates are dropped.
+   原因 …; a sub-list is judged by its intro and the clause of its parent step that leads
+   into it (…，顺序是：). Lists of charges (哪些费用, items 违约金 / 服务费), tables of
+   contents, section outlines and pasted duplicates are dropped.
 """
 
 from __future__ import annotations
@@ -136,6 +139,19 @@ def _seq_inline_re() -> re.Pattern[str]:
     """Clause-start pattern for 首先 / 然后 / 最后 inside a paragraph (after 。；：， or start)."""
     start = r"(?:^|(?<=[。！？!?；;：:，,]))\s*"
     return re.compile(start + "(" + _seq_alternation() + r")[\s,，:：、]*")
+
+
+@cache
+def _strong_re() -> re.Pattern[str]:
+    """Phrases that say "in this order" (按下面的顺序), bounded."""
+    return re.compile("|".join(_words("procedure_strong_patterns")))
+
+
+@cache
+def _colon_first_re() -> re.Pattern[str]:
+    """A first sequence word right after a lead-in colon (具体操作：首先…)."""
+    first = "|".join(map(re.escape, _rules()["sequence_words"]["first"]))
+    return re.compile(r"[:：][ \t\u3000]{0,3}(" + first + r")[\s,，:：、]*")
 
 
 def _has(text: str | None, key: str) -> bool:
@@ -423,32 +439,48 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
 # ---------------------------------------------------------------- 首先 … 最后
 
 
-def _mark_sequences(items: list[_Item]) -> None:
-    """Turn runs of paragraphs opened by 首先 … 其次/然后 … 最后 (three or more) into units."""
+def _mark_sequences(items: list[_Item]) -> list[_Item]:
+    """Turn runs of paragraphs opened by 首先 … 其次/然后 … 最后 (three or more) into units.
+
+    The run may start after a lead-in colon inside its first paragraph (具体操作：首先…); that
+    paragraph is then split into the lead-in and the first step. Returns the new items.
+    """
     seq = _rules()["sequence_words"]
-    regex = _seq_re()
-    run: list[tuple[_Plain, str, int]] = []
+    regex, colon_first = _seq_re(), _colon_first_re()
+    run: list[tuple[_Plain, str, int, int]] = []  # plain, word, end of marker, start of step
+    new: dict[int, list[_Item]] = {}
 
     def close() -> None:
         if len(run) >= 3:
-            for n, (p, word, end) in enumerate(run, 1):
+            for n, (p, word, end, start) in enumerate(run, 1):
                 content = _clean_content(p.text[end:])
-                items[p.idx] = _Unit(p.idx, p.para, p.pos, SEQ_FAMILY, n, word, content, False)
+                unit = _Unit(p.idx, p.para, p.pos + start, SEQ_FAMILY, n, word, content, False)
+                lead = p.text[:start].strip()
+                new[p.idx] = [_Plain(p.idx, p.para, p.pos, lead, False), unit] if lead else [unit]
         run.clear()
 
-    for it in list(items):
+    for it in items:
         m = regex.match(it.text) if isinstance(it, _Plain) and it.pos == 0 else None
         word = m.group(1) if m else ""
         if m and word in seq["first"]:
             close()
-            run.append((it, word, m.end()))  # type: ignore[arg-type]
+            run.append((it, word, m.end(), 0))  # type: ignore[arg-type]
         elif m and run and (word in seq["middle"] or word in seq["last"]):
-            run.append((it, word, m.end()))  # type: ignore[arg-type]
+            run.append((it, word, m.end(), 0))  # type: ignore[arg-type]
             if word in seq["last"]:
                 close()
         elif run and (isinstance(it, _Unit) or it.brk or it.idx - run[-1][0].idx > SEQ_GAP):
             close()
+        if not m and isinstance(it, _Plain) and it.pos == 0 and not run:
+            if c := colon_first.search(it.text):
+                run.append((it, c.group(1), c.end(), c.start(1)))
     close()
+    if not new:
+        return items
+    out = [x for it in items for x in new.get(it.idx, (it,))]
+    for k, it in enumerate(out):
+        it.idx = k
+    return out
 
 
 # ---------------------------------------------------------------- list building
@@ -487,8 +519,6 @@ def _place(
         nests = gap == 0 or (gap <= 2 and _is_title_line(p.content))
         if nests and not _reappears(p, keys):
             parent = p
-        else:
-            stack.clear()
     new = _List(u.family, [u], parent, stack[-1] if parent else None)
     u.owner = new
     lists.append(new)
@@ -611,10 +641,10 @@ def _verdict(text: str | None, heading: bool) -> str:
     if not text:
         return "none"
     neg = _has(text, "non_procedure") or (heading and _has(text, "non_procedure_heading"))
-    masked = text
+    masked = text[:TAIL]
     for w in _words("procedure_strong_masked"):
         masked = masked.replace(w, "")
-    strong = _has(masked, "procedure_strong")
+    strong = _has(masked, "procedure_strong") or bool(_strong_re().search(masked))
     neg = neg or (not strong and _has(text, "non_procedure_soft"))
     if neg:
         return "mixed" if strong else "neg"
@@ -689,12 +719,15 @@ def _is_outline(units: list[_Unit]) -> bool:
 
 
 def _is_noun_list(units: list[_Unit]) -> bool:
-    """Most item titles name a thing (违约金, GPS服务费, 解押手续), not an action."""
+    """Most item titles name a charge (违约金, GPS服务费, 解押手续) rather than an action.
+
+    A title that opens with a verb (缴纳违约金, 退押金) is an action.
+    """
     nouns = 0
     for u in units:
         t = (_title(u.content) or "").strip()
-        if 0 < len(t) <= OUTLINE_TITLE_MAX and not _starts_with_verb(t):
-            nouns += t.endswith(_words("item_noun_endings"))
+        if 0 < len(t) <= OUTLINE_TITLE_MAX and t.endswith(_words("item_noun_endings")):
+            nouns += not (_starts_with_verb(t) or t.startswith(_words("fee_verbs")))
     return nouns * 2 > len(units)
 
 
@@ -748,6 +781,8 @@ class _Context:
 def _judge(c: _Context, lst: _List) -> bool:
     """Decide whether a top-level list is a procedure."""
     strong = lst.family in _strong_families() or lst.family == SEQ_FAMILY
+    if not strong and _is_noun_list(lst.units):
+        return False
     decided = _decisive(c.verdicts)
     if decided is not None:
         return decided
@@ -755,7 +790,7 @@ def _judge(c: _Context, lst: _List) -> bool:
         return False
     if strong:
         return True
-    if _is_outline(lst.units) or _is_noun_list(lst.units):
+    if _is_outline(lst.units):
         return False
     share = _verb_share(lst.units)
     if "mixed" in c.verdicts or "doubt" in c.verdicts:
@@ -783,12 +818,14 @@ def _lead_in(content: str) -> str | None:
 def _judge_child(lst: _List, intro: str | None) -> bool:
     """A sub-list follows its intro and parent step, else the parent list's verdict.
 
-    The clause leading in from the parent step (…，顺序是：) outranks the rest of its text.
+    The clause leading in from the parent step (…，顺序是：) speaks for the sub-list; the rest
+    of the parent's text only counts when that clause says nothing.
     """
     assert lst.parent is not None and lst.parent_list is not None
     verdicts = _ordered_verdicts(None, intro)
     parent = lst.parent.content
-    verdicts[1:1] = [_verdict(_lead_in(parent), False), _verdict(parent[:LEADIN_MAX], False)]
+    lead = _verdict(_lead_in(parent), False)
+    verdicts.insert(1, lead if lead != "none" else _verdict(parent[:LEADIN_MAX], False))
     decided = _decisive(verdicts)
     if decided is not None:
         return decided
@@ -895,7 +932,7 @@ def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[
     """
     try:
         items = _segment(_paragraphs(paragraphs))
-        _mark_sequences(items)
+        items = _mark_sequences(items)
         keys = _toc_keys(items)
         lists = _build(items, keys)
         _mark_containers(lists)

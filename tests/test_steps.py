@@ -267,6 +267,183 @@ def test_sequence_words_inside_one_paragraph() -> None:
     assert rows[1]["text"] == "说明扣费时间和金额。"
 
 
+def test_sequence_words_after_a_colon_and_commas() -> None:
+    para = (
+        "公积金贷款每月扣多少一查就知道。查询办法：首先登录公积金中心网站，"
+        "接着打开个人贷款栏目，最后点开还款计划，就能看到每期的金额。"
+    )
+    rows = extract_steps(["公积金贷款月供是怎么算的", para])
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["首先", "接着", "最后"]
+    assert [r["text"] for r in rows][:2] == ["登录公积金中心网站", "打开个人贷款栏目"]
+    assert rows[2]["text"].startswith("点开还款计划")
+
+
+def test_sequence_words_in_traditional_text_through_the_pipeline() -> None:
+    from pipeline import process_record
+
+    text = (
+        "保單怎麼辦理解約？\n"
+        "很多人不清楚解約怎麼辦理，業務員是這樣說的：首先備妥保單正本與身分證件；"
+        "然後到保險公司櫃檯填寫解約申請書；最後等待解約金匯入指定帳戶。\n"
+        "解約前要先確認保單價值。"
+    )
+    rows = process_record({"source": "tw.txt", "text": text})["steps"]
+    assert [r["marker"] for r in rows] == ["首先", "然后", "最后"]
+    assert rows[1]["text"].startswith("到保险公司柜台")
+
+
+def test_sequence_after_a_lead_in_colon_continues_in_later_paragraphs() -> None:
+    paras = [
+        "问：电费交多了能退吗？",
+        "答：可以退，具体操作：首先登录电网APP，进入账户余额页面。",
+        "然后选择余额退费，填写收款银行卡。",
+        "最后提交申请，等待三个工作日。",
+    ]
+    rows = extract_steps(paras)
+    assert [r["marker"] for r in rows] == ["首先", "然后", "最后"]
+    assert rows[0]["text"].startswith("登录电网APP")
+
+
+def test_discourse_sequence_in_a_reasons_sentence_is_not_a_procedure() -> None:
+    para = "贷款被拒的原因很多：首先是征信查询太多，其次是负债偏高，最后是收入证明不足。"
+    assert extract_steps([para], title="贷款被拒怎么办") == []
+
+
+def test_numbered_sub_list_inside_a_step_line() -> None:
+    paras = [
+        "个税退税的办理步骤",
+        "第一步：下载个人所得税APP并实名注册。",
+        "第二步：在首页选择综合所得年度汇算。",
+        "第三步：带上证明材料去办税服务厅核验，顺序是："
+        "1）取号排队；2）窗口核验身份；3）打印完税证明。",
+    ]
+    rows = extract_steps(paras)
+    assert_well_formed(rows)
+    groups = lists_of(rows)
+    assert [s["marker"] for s in groups[1]] == ["第一步", "第二步", "第三步"]
+    assert [s["marker"] for s in groups[2]] == ["1）", "2）", "3）"]
+    assert groups[2][0]["heading"] == "带上证明材料去办税服务厅核验"
+    assert groups[2][0]["text"] == "取号排队"
+
+
+def test_materials_inside_a_step_line_are_not_steps() -> None:
+    paras = [
+        "第一步：电话预约办理时间。",
+        "第二步：到服务网点办理，需要准备：1）户口本；2）结婚证；3）房产证复印件。",
+        "第三步：领取办理回执。",
+    ]
+    rows = extract_steps(paras, title="公积金提取流程")
+    assert [r["marker"] for r in rows] == ["第一步", "第二步", "第三步"]
+
+
+CHARGES = [
+    "装修贷提前结清以后，我把整个过程整理了一下。",
+    "先列一下前后被收了哪些费用：",
+    "一、账户管理费。每个月30元，签合同时根本没注意。",
+    "二、提前结清违约金。按剩余本金的2%收取。",
+    "三、上门评估费。一次性收了500元。",
+    "结清流程：",
+    "1、打电话给银行客服申请提前结清。",
+    "2、把钱存进还款账户。",
+]
+
+
+def test_a_list_of_charges_is_not_a_procedure() -> None:
+    rows = extract_steps(CHARGES, title="装修贷提前结清流程分享")
+    assert_well_formed(rows)
+    assert [r["marker"] for r in rows] == ["1、", "2、"]
+
+
+def test_items_naming_charges_are_not_steps_even_under_a_procedural_title() -> None:
+    paras = ["说一下都交了什么。", "1、开户手续费", "2、年度服务费", "3、逾期滞纳金"]
+    assert extract_steps(paras, title="信用卡怎么办理") == []
+    rates = ["违约金按以下标准收取：", "1、未满半年收3%", "2、满半年收2%", "3、满一年免收"]
+    assert extract_steps(rates, title="车贷怎么提前还") == []
+
+
+def test_paren_sub_list_after_a_step_and_a_later_numbered_list() -> None:
+    paras = [
+        "退订流程",
+        "1、确认订单状态。在我的订单里查看是否已经发货。",
+        "2、在线提交退订。客服审核后会发来短信，具体做法是：",
+        "(1)点开短信链接并登录账号；",
+        "(2)上传付款截图；",
+        "(3)选择退款账户后提交。",
+        "3、等待退款到账，一般五个工作日。",
+        "商家拒绝退订怎么办",
+        "遇到商家拒绝，建议按这个顺序处理：",
+        "1. 先保存聊天记录，要求商家书面说明理由",
+        "2. 商家不回应的，向平台申请介入",
+        "3. 平台处理不了的，向12315反映",
+    ]
+    rows = extract_steps(paras, title="预售商品怎么退订")
+    assert_well_formed(rows)
+    groups = lists_of(rows)
+    assert [s["marker"] for s in groups[1]] == ["1、", "2、", "3、"]
+    assert groups[1][2]["text"].startswith("等待退款到账")
+    assert [s["marker"] for s in groups[2]] == ["(1)", "(2)", "(3)"]
+    assert [s["marker"] for s in groups[3]] == ["1.", "2.", "3."]
+    assert groups[3][0]["text"].startswith("先保存聊天记录")
+
+
+def test_sub_list_after_a_separate_lead_in_paragraph_keeps_the_parent_going() -> None:
+    paras = [
+        "1、登录APP提交申请。",
+        "2、按要求补充资料。",
+        "系统会推送一个表单，操作如下：",
+        "(1)填写联系方式；",
+        "(2)上传身份证照片；",
+        "3、等待审核结果。",
+    ]
+    rows = extract_steps(paras, title="怎么申请停息挂账")
+    markers = [r["marker"] for r in rows]
+    assert markers == ["1、", "2、", "3、", "(1)", "(2)"]
+
+
+def test_notice_items_in_a_stated_procedure() -> None:
+    paras = [
+        "各位会员：",
+        "门店将于下月停业，现将预付卡退费安排告知如下。",
+        "退卡办理程序如下：",
+        "一、会员携带会员卡和身份证到前台填写退卡申请；",
+        "二、门店在五个工作日内核算剩余金额；",
+        "三、财务将剩余款项退回会员原付款账户。",
+        "特此通知。",
+    ]
+    rows = extract_steps(paras, title="关于门店停业退卡的提示")
+    assert [r["marker"] for r in rows] == ["一、", "二、", "三、"]
+
+
+def test_section_numbered_actions_under_a_how_to_intro() -> None:
+    paras = [
+        "健身房跑路以后，会员可以这样维权：",
+        "（一）保存证据。保留合同、付款记录和课程记录。",
+        "（二）集体投诉。联合其他会员向市场监管部门投诉。",
+        "（三）提起诉讼。金额较大的可以向法院起诉。",
+    ]
+    rows = extract_steps(paras, title="健身房跑路了预付款还能要回来吗")
+    assert [r["marker"] for r in rows] == ["（一）", "（二）", "（三）"]
+
+
+def test_ordered_actions_in_an_answer() -> None:
+    paras = [
+        "问：二手车定金交了五千，对方一直拖着不退，这种情况该找谁？",
+        "答：可以按下面的次序来：",
+        "(1) 先沟通，把转账记录发给对方。",
+        "(2) 发律师函，写明退还期限。",
+        "(3) 向消协反映，请求调解。",
+        "(4) 起诉，小额诉讼成本不高。",
+    ]
+    rows = extract_steps(paras)
+    assert [r["marker"] for r in rows] == ["(1)", "(2)", "(3)", "(4)"]
+
+
+def test_advice_intro_without_order_words_stays_a_tip_list() -> None:
+    paras = ["给大家几条建议：", "1、借款前看清合同", "2、不要借超过能力的钱", "3、按时还款"]
+    assert extract_steps(paras, title="网贷怎么借") == []
+
+
 # ---------------------------------------------------------------- not procedures
 
 
@@ -412,6 +589,11 @@ def test_several_procedures_are_numbered_in_reading_order() -> None:
         ["1.1.1." * 200_000],
         [f"{i % 60 + 1}. 打开" for i in range(20_000)],
         ["首先", "然后", "最后"] * 5_000,
+        ["：首先" * 300_000],
+        ["，首先，然后，最后" * 100_000],
+        ["说明：首先打开", "然后点击", "最后确认"] * 5_000,
+        ["按" * 100_000 + "顺序" + "1、违约金" * 10_000],
+        ["2、提交：1）取号；2）核对；3）领取" * 20_000],
         [],
         [""],
         ["\n\n  \n"],
