@@ -13,7 +13,7 @@ How it works, in linear passes (patterns and word lists live in
    are cut from a heading that follows them. Paragraphs become a flat sequence of *units*
    (a marker and its text) and *plain* segments; runs of paragraphs (or clauses after
    。；：，) opened by 首先 … 然后 … 最后 become units too, also when the first one follows a
-   lead-in colon inside its paragraph (具体操作：首先…).
+   lead-in inside its paragraph (具体操作：首先…).
 2. *Build*: units are chained into lists (same marker family, numbers consecutive from 1);
    a list that starts right under an open item of another family is its sub-list; one that
    does not nest leaves the open lists open, so a later item can still continue them. A
@@ -149,9 +149,9 @@ def _strong_re() -> re.Pattern[str]:
 
 @cache
 def _colon_first_re() -> re.Pattern[str]:
-    """A first sequence word right after a lead-in colon (具体操作：首先…)."""
+    """A first sequence word after a lead-in colon or sentence (具体操作：首先…, …呢？首先…)."""
     first = "|".join(map(re.escape, _rules()["sequence_words"]["first"]))
-    return re.compile(r"[:：][ \t\u3000]{0,3}(" + first + r")[\s,，:：、]*")
+    return re.compile(r"[:：。！？!?；;][ \t\u3000]{0,3}(" + first + r")[\s,，:：、]*")
 
 
 def _has(text: str | None, key: str) -> bool:
@@ -442,8 +442,9 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
 def _mark_sequences(items: list[_Item]) -> list[_Item]:
     """Turn runs of paragraphs opened by 首先 … 其次/然后 … 最后 (three or more) into units.
 
-    The run may start after a lead-in colon inside its first paragraph (具体操作：首先…); that
-    paragraph is then split into the lead-in and the first step. Returns the new items.
+    The run may start after a lead-in colon or sentence inside its first paragraph
+    (具体操作：首先…); that paragraph is then split into the lead-in and the first step.
+    Returns the new items.
     """
     seq = _rules()["sequence_words"]
     regex, colon_first = _seq_re(), _colon_first_re()
@@ -688,11 +689,11 @@ def _last_heading_chunk(chunks: list[str]) -> str | None:
     return None
 
 
-def _starts_with_verb(text: str) -> bool:
-    """The text opens with an action verb (登录, 点击 …), maybe after 先 / 再 / 请."""
+def _starts_with_verb(text: str, key: str = "action_verbs") -> bool:
+    """The text opens with a verb of list ``key`` (登录, 点击 …), maybe after 先 / 再 / 请."""
     t = text.lstrip()[:12]
     for prefix in ("", *_words("verb_prefixes")):
-        if t.startswith(prefix) and t[len(prefix) :].startswith(_words("action_verbs")):
+        if t.startswith(prefix) and t[len(prefix) :].startswith(_words(key)):
             return True
     return False
 
@@ -727,7 +728,7 @@ def _is_noun_list(units: list[_Unit]) -> bool:
     for u in units:
         t = (_title(u.content) or "").strip()
         if 0 < len(t) <= OUTLINE_TITLE_MAX and t.endswith(_words("item_noun_endings")):
-            nouns += not (_starts_with_verb(t) or t.startswith(_words("fee_verbs")))
+            nouns += not (_starts_with_verb(t) or _starts_with_verb(t, "fee_verbs"))
     return nouns * 2 > len(units)
 
 
