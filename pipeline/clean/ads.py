@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, any_of, has_content, rule_config
+from pipeline.clean.base import Rule, Scanner, any_of, has_content, rule_config
 from pipeline.document import Block, Document
 
 _AD_MAX_CHARS = 400
@@ -28,12 +28,12 @@ class AdContact(Rule):
     def __init__(self) -> None:
         config = rule_config(self.name)
         contact = any_of([config["url"], *config["phone"], config["im_id"]])
-        self.contact = re.compile(f"{config['label']}?(?:{contact.pattern})")
+        self.contact = Scanner(re.compile(f"{config['label']}?(?:{contact.pattern})"))
         self.phone = any_of(config["phone"])
-        self.mobile = re.compile(config["phone"][0])
+        self.mobile = Scanner(re.compile(config["phone"][0]))
         self.mobile_ad_max = int(config["mobile_ad_max_chars"])
         self.phone_cues = tuple(config["inline_phone_cues"])
-        self.cta = any_of(config["cta"])
+        self.cta = Scanner(any_of(config["cta"]))
         self.ad_words = tuple(config["ad_words"])
         self.min_ad_words = int(config["min_ad_words"])
 
@@ -45,8 +45,9 @@ class AdContact(Rule):
             return True
         if len(text) <= self.mobile_ad_max and self.mobile.search(text):
             return True  # a personal mobile number in a short block is an ad
-        words = sum(1 for word in self.ad_words if word in text)
-        return has_contact and words >= self.min_ad_words
+        if not has_contact:
+            return False
+        return sum(1 for word in self.ad_words if word in text) >= self.min_ad_words
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept = []
@@ -68,7 +69,7 @@ class AdContact(Rule):
 
     def _cut_inline(self, text: str, match: re.Match[str]) -> bool:
         """URLs, ids and mobiles always go; other phones only inside an ad-like sentence."""
-        if not self.phone.search(match.group(0)) or self.mobile.search(match.group(0)):
+        if not self.phone.search(match.group(0)) or self.mobile.pattern.search(match.group(0)):
             return True
         start = max(text.rfind(p, 0, match.start()) for p in "。！？；\n") + 1
         ends = [i for i in (text.find(p, match.end()) for p in "。！？；\n") if i >= 0]

@@ -13,6 +13,11 @@ from pipeline.clean.base import Rule, rule_config
 from pipeline.document import Block, Document
 
 
+def _any_phrase(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern that finds any of ``phrases`` (as plain text) inside a string."""
+    return re.compile("|".join(map(re.escape, phrases)) or "(?!)")
+
+
 class Disclaimer(Rule):
     """Drops short blocks that carry a disclaimer or copyright phrase."""
 
@@ -20,19 +25,19 @@ class Disclaimer(Rule):
 
     def __init__(self) -> None:
         config = rule_config(self.name)
-        self.phrases = tuple(config["phrases"])
+        self.phrases = _any_phrase(config["phrases"])
         self.max_chars = int(config["max_chars"])
         self.lead = re.compile(config["lead"])
-        self.lead_phrases = tuple(config["lead_phrases"])
+        self.lead_phrases = _any_phrase(config["lead_phrases"])
         self.lead_max = int(config["lead_max_chars"])
 
     def is_disclaimer(self, text: str) -> bool:
-        if len(text) <= self.max_chars and any(p in text for p in self.phrases):
+        if len(text) <= self.max_chars and self.phrases.search(text):
             return True
         return (
             len(text) <= self.lead_max
             and self.lead.match(text) is not None
-            and any(p in text for p in self.lead_phrases)
+            and self.lead_phrases.search(text) is not None
         )
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:

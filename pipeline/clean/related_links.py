@@ -35,13 +35,15 @@ class RelatedLinks(Rule):
     def is_header(self, text: str) -> bool:
         """A related-list header line such as ``相关文章：`` or ``【猜你喜欢】``."""
         core = text.strip(_DECORATION).strip()
-        if len(core) > self.header_max:
+        if len(core) > self.header_max or not core.startswith(self.headers):
             return False
         return any(core.startswith(h) and _is_header_tail(core[len(h) :]) for h in self.headers)
 
     def is_inline_list(self, text: str) -> bool:
         """A header and its titles on one line: ``延伸阅读：▸ 标题一 ▸ 标题二``."""
         core = text.strip(_DECORATION).strip()
+        if not core.startswith(self.headers):
+            return False
         for header in self.headers:
             if core.startswith(header):
                 rest = core[len(header) :]

@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pipeline.clean.base import Rule, any_of, rule_config
+from pipeline.clean.base import Rule, Scanner, any_of, rule_config
 from pipeline.document import Block, Document
 
 
 def _is_pictograph(char: str) -> bool:
     """Emoji and pictographic bullets that separate widget items (👍 赞 36 💬 留言 8)."""
     return unicodedata.category(char) in ("So", "Co") or char in "▲▼△▽▶▷◀◁►▸▹◆◇■□●○★☆※•"
+
+
+class _PictographSpaces(dict):
+    """``str.translate`` table: pictographs to two spaces, filled in as characters come."""
+
+    def __missing__(self, code: int) -> str | int:
+        value: str | int = "  " if _is_pictograph(chr(code)) else code
+        self[code] = value
+        return value
 
 
 def _is_decoration(char: str, symbols: str) -> bool:
@@ -28,6 +37,8 @@ class UiWidget(Rule):
         config = rule_config(self.name)
         self.line = any_of(config["line"], whole=True)
         self.inline = any_of(config["inline"])
+        self.inline_scan = Scanner(self.inline)
+        self.spaces = _PictographSpaces()
         self.tokens = frozenset(config["tokens"])
         self.symbols = config["symbols"]
         self.splitter = re.compile(r"[\s|｜·/、【】\[\]▸▶►•●]+")
@@ -47,10 +58,13 @@ class UiWidget(Rule):
             return False
         if self.line.fullmatch(core):
             return True
-        spaced = "".join("  " if _is_pictograph(ch) else ch for ch in text)
-        parts = [self.core(p) for p in self.segments.split(spaced) if p.strip()]
-        if len(parts) > 1 and all(not p or self.line.fullmatch(p) or self._words(p) for p in parts):
-            return True
+        spaced = text.translate(self.spaces)
+        if self.segments.search(spaced) is not None:  # else it is one part
+            parts = [self.core(p) for p in self.segments.split(spaced) if p.strip()]
+            if len(parts) > 1 and all(
+                not p or self.line.fullmatch(p) or self._words(p) for p in parts
+            ):
+                return True
         return self._words(core)
 
     def core(self, text: str) -> str:
@@ -80,7 +94,7 @@ class UiWidget(Rule):
             if self.is_widget(block.text):
                 self.drop(doc, block)
                 continue
-            if self.inline.search(block.text):
+            if self.inline_scan.search(block.text):
                 for match in self.inline.finditer(block.text):
                     doc.remove(self.name, match.group(0))
                 block.text = self.inline.sub("", block.text).strip()
