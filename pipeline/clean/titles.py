@@ -15,7 +15,8 @@ _MARKER = re.compile(
 
 def strip_marker(text: str) -> str:
     """``text`` without a leading list marker or bullet."""
-    return _MARKER.sub("", text, count=1) if _MARKER.match(text) else text
+    match = _MARKER.match(text)
+    return text[match.end() :] if match else text
 
 
 def is_title_like(text: str, max_chars: int | None = None) -> bool:
