@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
+from pipeline.scanner import Scanner
 
 __all__ = ["Money", "MoneyMention", "find_money", "parse_money"]
 
@@ -164,6 +165,12 @@ def _trigger_re() -> re.Pattern[str]:
         rf"{before}(?=[{_DIGIT_CLASS}.．{_CN}几数])"
         rf"|(?<![{_DIGIT_CLASS}.．A-Za-z])(?=[{_DIGIT_CLASS}{_CN}几]|数[十百千万亿]|[.．][0-9])"
     )
+
+
+@cache
+def _trigger_scanner() -> Scanner:
+    """:func:`_trigger_re` tried only at characters that can open it (~6x faster search)."""
+    return Scanner(_trigger_re())
 
 
 @dataclass
@@ -413,7 +420,7 @@ def find_money(text: str) -> list[MoneyMention]:
     if not isinstance(text, str) or not text:
         return []
     skip = ignored_spans(text)
-    trigger = _trigger_re()
+    trigger = _trigger_scanner()
     mentions: list[MoneyMention] = []
     pos = 0
     while pos < len(text):

@@ -19,6 +19,8 @@ from importlib import resources
 
 import cn2an
 
+from pipeline.scanner import Scanner
+
 __all__ = [
     "CN_NUMERAL_CHARS",
     "cn2an_value",
@@ -85,6 +87,7 @@ _CNY_FORM_RE = re.compile(
     r"(?:(?P<f>[零一二两三四五六七八九壹贰叁肆伍陆柒捌玖])分)?[整正]?"
 )
 _URL_RE = re.compile(r"(?:https?|ftp)://[!-~]{1,4000}|www\.[!-~]{1,4000}", re.IGNORECASE)
+_URL_SCAN = Scanner(_URL_RE)  # tried only at h, f, w
 
 
 @cache
@@ -97,7 +100,7 @@ def read_tsv(name: str) -> tuple[tuple[str, ...], ...]:
 
 def ignored_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` (URLs) inside which no number should be read."""
-    return [m.span() for m in _URL_RE.finditer(text)]
+    return [m.span() for m in _URL_SCAN.finditer(text)]
 
 
 def normalize_numeral(text: str) -> str:

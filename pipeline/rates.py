@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
+from pipeline.scanner import Scanner
 
 __all__ = ["RateMention", "find_rates"]
 
@@ -57,6 +58,7 @@ _ANCHOR_RE = re.compile(
     r"|(?P<share>成)(?![员員功为為本交立绩績都熟年长長果人品型就效色语語不真像])"
     r"|(?P<disc>折)(?![扣叠疊旧舊算合腾騰磨返射服痕线線断斷纸紙])"
 )
+_ANCHOR_SCAN = Scanner(_ANCHOR_RE)  # tried only at % 成 折 个 and the numerals before 分之
 _CONNECTORS = (
     "为", "是", "达", "约", "在", "：", ":", "高达", "最高", "最低", "低至", "仅", "仅为",
     "不超过", "可达", "约为", "一般为", "大约", "通常为", "一般", "统一为", "上限为", "不高于",
@@ -345,7 +347,7 @@ def _raw_rates(text: str) -> list[_Raw]:
     skip = ignored_spans(text)
     raws: list[_Raw] = []
     floor = 0
-    for m in _ANCHOR_RE.finditer(text):
+    for m in _ANCHOR_SCAN.finditer(text):
         if m.start() < floor:
             continue
         raw = _fraction_rate(text, m) if m.group("den") else _suffix_rate(text, m, floor)

@@ -1,0 +1,227 @@
+"""Regex search that tries a pattern only where a match can start.
+
+Python's ``re`` tries a pattern that opens with a lookbehind, a lookahead or an
+optional group at every position of the text. :class:`Scanner` works out, from
+the parsed pattern, which characters a match can start at, finds the next such
+character with one character class (scanned in C) and tries the pattern only
+there: the same matches, found faster when those characters are rare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+try:
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+__all__ = ["Scanner", "first_chars"]
+
+
+class Scanner:
+    """``search`` and ``finditer`` of ``pattern``, tried only where a match can start.
+
+    Same results as the pattern's own methods. A pattern whose first characters
+    cannot be worked out runs as it is; ``finditer`` also runs as it is for a
+    pattern that can match the empty string.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        start = _analyse(pattern)
+        self.starts = None if start is None else _char_class(start.chars)
+        self.never_empty = start is not None and not start.empty
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The leftmost match in ``text[pos:endpos]``, as ``pattern.search``."""
+        end = len(text) if endpos is None else endpos
+        if self.starts is None:
+            return self.pattern.search(text, pos, end)
+        starts, match = self.starts.search, self.pattern.match
+        while (start := starts(text, pos, end)) is not None:
+            found = match(text, start.start(), end)
+            if found is not None:
+                return found
+            pos = start.start() + 1
+        return None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches left to right, as ``pattern.finditer``."""
+        if not self.never_empty:
+            yield from self.pattern.finditer(text)
+            return
+        pos = 0
+        while (found := self.search(text, pos)) is not None:
+            yield found
+            pos = found.end()
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters one of which stands at the start of every match of ``pattern``.
+
+    ``None`` when that is not known: an unhandled construct (a negated class, most
+    categories, a non-ASCII cased character under ``IGNORECASE``), or a match that
+    can start anywhere (an optional or empty pattern). A zero-width match counts
+    when a lookahead fixes the character after it.
+    """
+    start = _analyse(pattern)
+    return None if start is None else start.chars
+
+
+@dataclass(frozen=True)
+class _Start:
+    """How matches of a pattern start."""
+
+    chars: frozenset[str]  # one of these is the character at the start of every match
+    empty: bool  # some match is the empty string
+
+
+@cache
+def _analyse(pattern: re.Pattern[str]) -> _Start | None:
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        first = _sequence(list(parsed), pattern.flags)
+    except (_Unknown, RecursionError, re.error, TypeError, ValueError):
+        return None
+    if not first.fixes:
+        return None
+    return _Start(frozenset(first.chars), first.empty)
+
+
+class _Unknown(Exception):
+    """A construct the analysis does not handle."""
+
+
+@dataclass(frozen=True)
+class _First:
+    """What a piece of pattern says about the character where its match starts.
+
+    When ``fixes``, every match of the piece has one of ``chars`` there (it consumes
+    it, or a lookahead demands it). Otherwise the piece can also match empty without
+    any demand, and ``chars`` are those it can consume first.
+    """
+
+    chars: frozenset[str]
+    empty: bool  # the piece can match the empty string
+    fixes: bool
+
+
+_NOTHING = _First(frozenset(), True, False)  # a lookbehind, an anchor: no demand here
+# Non-ASCII characters that IGNORECASE matches to ASCII letters (İ ı ſ K).
+_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+_MAX_RANGE = 0x30000
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s"}
+
+
+def _sequence(items: list, flags: int) -> _First:
+    """Items in a row: the characters of each up to the first that fixes the start."""
+    chars: set[str] = set()
+    fixes = False
+    empty = True
+    for op, av in items:
+        if fixes:  # only whether the rest can match empty still matters
+            try:
+                empty = empty and _item(op, av, flags).empty
+            except _Unknown:
+                pass  # it may: empty stays as it is
+            continue
+        first = _item(op, av, flags)
+        chars |= first.chars
+        fixes = first.fixes
+        empty = empty and first.empty
+    return _First(frozenset(chars), empty, fixes)
+
+
+def _item(op: Any, av: Any, flags: int) -> _First:
+    """One parsed item (unknown constructs raise :class:`_Unknown`)."""
+    if op is _sre.LITERAL:
+        return _First(frozenset(_with_case({chr(av)}, flags)), False, True)
+    if op is _sre.IN:
+        return _First(frozenset(_with_case(_class(av, flags), flags)), False, True)
+    if op is _sre.SUBPATTERN:
+        _, add, remove, sub = av
+        return _sequence(list(sub), (flags | add) & ~remove)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _sequence(list(av), flags)
+    if op is _sre.BRANCH:
+        alternatives = [_sequence(list(alternative), flags) for alternative in av[1]]
+        return _First(
+            frozenset().union(*(a.chars for a in alternatives)),
+            any(a.empty for a in alternatives),
+            all(a.fixes for a in alternatives),
+        )
+    if op in _REPEATS:
+        low, _, sub = av
+        first = _sequence(list(sub), flags)
+        if low == 0:
+            return _First(first.chars, True, False)
+        return first
+    if op is _sre.ASSERT:
+        direction, sub = av
+        if direction < 0:
+            return _NOTHING  # a lookbehind demands nothing of what follows
+        first = _sequence(list(sub), flags)
+        return _First(first.chars, True, True) if first.fixes else _NOTHING
+    if op is _sre.ASSERT_NOT or op is _sre.AT:
+        return _NOTHING
+    raise _Unknown(op)
+
+
+def _class(items: list, flags: int) -> set[str]:
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is _sre.LITERAL:
+            chars.add(chr(value))
+        elif kind is _sre.RANGE and value[1] - value[0] <= _MAX_RANGE:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        elif kind is _sre.CATEGORY and value in _CATEGORIES:
+            chars.update(_category(_CATEGORIES[value], flags & re.ASCII))
+        else:
+            raise _Unknown(kind)
+    return chars
+
+
+@cache
+def _category(escape: str, ascii_only: int) -> frozenset[str]:
+    """Every character ``\\s`` matches, found by ``re`` itself.
+
+    Only the Basic Multilingual Plane is searched: Unicode has no whitespace outside it.
+    """
+    every = "".join(map(chr, range(0x10000)))
+    return frozenset(re.compile(escape, ascii_only).findall(every))
+
+
+def _with_case(chars: set[str], flags: int) -> set[str]:
+    """``chars`` plus what IGNORECASE lets match them."""
+    if not flags & re.IGNORECASE:
+        return chars
+    out = set(chars)
+    for char in chars:
+        if char.isascii() and char.isalpha():
+            out.update((char.lower(), char.upper(), *_ASCII_FOLDS))
+        elif char.lower() != char or char.upper() != char or char.casefold() != char:
+            raise _Unknown(char)
+    return out
+
+
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    """One character class matching exactly ``chars`` (written as ranges)."""
+    codes = sorted(map(ord, chars))
+    parts, start = [], 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[i - 1] + 1:
+            low, high = codes[start], codes[i - 1]
+            part = re.escape(chr(low))
+            if high > low:
+                part += "-" + re.escape(chr(high))
+            parts.append(part)
+            start = i
+    return re.compile("[" + "".join(parts) + "]" if parts else "(?!)")
