@@ -104,10 +104,13 @@ def _without_stray_nuls(data: bytes) -> bytes:
     return stripped
 
 
+_CONTROL_BYTES = bytes((*range(1, 9), 14, 15, 16, 17, 18, 19))
+
+
 def _check_binary(data: bytes) -> None:
     sample = data[:65536]
     nul = sample.count(0)
-    controls = sum(sample.count(bytes([c])) for c in (*range(1, 9), 14, 15, 16, 17, 18, 19))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if nul > max(2, len(sample) // 100) or controls > len(sample) // 20 + 2:
         raise DecodeError(f"binary content, not text ({nul} NUL and {controls} control bytes)")
 
@@ -120,7 +123,7 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ch > "\x7f") - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII, not U+FFFD
     if good >= 4 * bad:
         return Decoded(text, "utf-8")
     return None

@@ -79,6 +79,8 @@ class _Rules:
     punctuation: frozenset[str]
     sentence_end: frozenset[str]
     patterns: dict[str, re.Pattern[str]]
+    punctuation_re: re.Pattern[str]  # one character of ``punctuation``
+    hint_res: dict[str, re.Pattern[str]]  # any substring hint of a class_hints group
 
     def match(self, name: str, text: str) -> bool:
         """Whether pattern ``name`` (``*_re`` key without the suffix) matches at the start."""
@@ -111,7 +113,15 @@ def _rules() -> _Rules:
         punctuation=frozenset(raw["punctuation"]),
         sentence_end=frozenset(raw["sentence_end"]),
         patterns=patterns,
+        punctuation_re=_one_of(c for c in frozenset(raw["punctuation"]) if len(c) == 1),
+        hint_res={name: _one_of(hints["substrings"]) for name, hints in raw["class_hints"].items()},
     )
+
+
+def _one_of(strings: Any) -> re.Pattern[str]:
+    """A pattern finding any of ``strings`` (as plain text), longest first."""
+    alternatives = sorted(map(re.escape, strings), key=len, reverse=True)
+    return re.compile("|".join(alternatives) or "(?!)")
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -130,7 +140,9 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 def normalise_space(text: str) -> str:
     """Join source line breaks between CJK characters, collapse other whitespace, strip."""
-    return _SPACE.sub(" ", _CJK_BREAK.sub("", text)).strip()
+    if "\n" in text:  # every line break to join holds one
+        text = _CJK_BREAK.sub("", text)
+    return _SPACE.sub(" ", text).strip()
 
 
 def _visible_len(text: str) -> int:
@@ -392,7 +404,7 @@ class _Walker:
             kind, list_id = "li", top.list_id
         elif owner.tag in self.rules.heading:
             kind = "h"
-        punct = sum(1 for c in text if c in self.rules.punctuation)
+        punct = len(self.rules.punctuation_re.findall(text))
         self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, punct))
 
     def _number_item(self, item: _ItemFrame, text: str) -> str:
@@ -490,14 +502,15 @@ class _Stats:
 
 def _hinted(el: Element, rules: _Rules, group: str) -> int:
     """How many of ``el``'s class and id attributes carry a hint of ``group``."""
-    substrings, tokens = rules.class_hints[group]
+    _, tokens = rules.class_hints[group]
+    substrings = rules.hint_res[group]
     count = 0
     for attr in ("class", "id"):
         value = el.get(attr)
         if not value:
             continue
         low = value.lower()
-        if any(h in low for h in substrings) or not tokens.isdisjoint(
+        if substrings.search(low) or not tokens.isdisjoint(
             _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower())
         ):
             count += 1
