@@ -13,11 +13,18 @@ from collections.abc import Callable
 from functools import cache
 
 from pipeline.resource import read_json
+from pipeline.scanner import Scanner
 
 
 @cache
 def _pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in read_json("mojibake.json")["runs"]))
+
+
+@cache
+def _scanner() -> Scanner:
+    """:func:`_pattern`, tried only where a damaged run can start."""
+    return Scanner(_pattern())
 
 
 def remove_mojibake(text: str, record: Callable[[str], None]) -> str:
@@ -27,4 +34,4 @@ def remove_mojibake(text: str, record: Callable[[str], None]) -> str:
         record(match.group(0))
         return ""
 
-    return _pattern().sub(replace, text)
+    return _scanner().sub(replace, text)

@@ -30,4 +30,12 @@ def normalize_text(text: str) -> str:
     """Fold width, unify newlines and drop invisible characters."""
     text = _NEWLINES.sub("\n", text)
     text = _INVISIBLE.sub("", text)
-    return text.translate(_WIDTH)
+    return _FOLDED.sub(_fold, text)
+
+
+_FOLDED = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH)) + "]+")
+
+
+def _fold(match: re.Match[str]) -> str:
+    """``str.translate`` by ``_WIDTH`` of one run of its keys (the rest of the text is kept)."""
+    return match.group().translate(_WIDTH)

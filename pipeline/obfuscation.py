@@ -16,10 +16,12 @@ from functools import cache
 
 from pipeline.pinyin_glue import _readings
 from pipeline.resource import read_lines
+from pipeline.scanner import Scanner
 from pipeline.segment import word_freq
 
 _HAN = "\u3400-\u9fff"
 _RUN = re.compile(f"(?<=[{_HAN}])([A-Za-z]{{1,6}})(?![A-Za-z0-9])")
+_RUN_SCAN = Scanner(_RUN)  # tried only at Latin letters
 _MIN_WORD_FREQ = 50
 
 
@@ -30,11 +32,11 @@ def _latin_words() -> frozenset[str]:
 
 def repair_obfuscation(text: str, record: Callable[[str], None]) -> str:
     """Return ``text`` with obfuscating Latin runs removed or restored."""
-    if not _RUN.search(text):
+    if not _RUN_SCAN.search(text):
         return text
     out: list[str] = []
     last = 0
-    for match in _RUN.finditer(text):
+    for match in _RUN_SCAN.finditer(text):
         fix = _fix(text, match)
         if fix is None:
             continue

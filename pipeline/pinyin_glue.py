@@ -13,12 +13,15 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from pipeline.scanner import Scanner
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _LETTERS = f"a-zA-Zü{_TONED}"
 _SYLLABLE = f"[{_LETTERS}]{{1,6}}[1-5]?"
 _GLUE = re.compile(
     f"(?<=[\u3400-\u9fff])[ \u3000]?([(（]\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）])"
 )
+_GLUE_SCAN = Scanner(_GLUE)  # tried only at a space or an opening bracket
 _SHAPE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}\Z|(?:ng|n|m|er)\Z"
 )
@@ -47,7 +50,7 @@ def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
             return ""
         return match.group(0)
 
-    return _GLUE.sub(replace, text)
+    return _GLUE_SCAN.sub(replace, text)
 
 
 def _is_glue(text: str, match: re.Match[str]) -> bool:

@@ -10,7 +10,7 @@ there: the same matches, found faster when those characters are rare.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -51,6 +51,21 @@ class Scanner:
                 return found
             pos = start.start() + 1
         return None
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        """``pattern.sub(repl, text)`` for a function ``repl``."""
+        if not self.never_empty:
+            return self.pattern.sub(repl, text)
+        parts: list[str] = []
+        last = 0
+        for found in self.finditer(text):
+            parts.append(text[last : found.start()])
+            parts.append(repl(found))
+            last = found.end()
+        if not parts:
+            return text
+        parts.append(text[last:])
+        return "".join(parts)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches left to right, as ``pattern.finditer``."""
