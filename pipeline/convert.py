@@ -154,19 +154,20 @@ def _change_classes(entries: Entries, unsafe: set[str]) -> tuple[set[str], set[s
     never passes through unmatched) and no entry keeps it. Characters of an entry
     that changes length are added to ``unsafe``.
     """
-    may: set[str] = set()
-    kept: set[str] = set()
-    single: set[str] = set()
+    single = {key for key, _ in entries if len(key) == 1}
+    keys: list[str] = []
+    outs: list[str] = []
     for key, values in entries:
-        if any(len(value) != len(key) for value in values):
-            unsafe.update(key)
-            continue
-        if len(key) == 1:
-            single.add(key)
         for value in values:
-            for char, out in zip(key, value, strict=True):
-                (kept if char == out else may).add(char)
-    return may, single - kept
+            if len(value) != len(key):
+                unsafe.update(key)
+            else:
+                keys.append(key)
+                outs.append(value)
+    pairs = set(zip("".join(keys), "".join(outs), strict=True))  # (character, what it becomes)
+    may = {char for char, out in pairs if char != out}
+    kept = {char for char, out in pairs if char == out}
+    return may, single - kept - unsafe
 
 
 def _in_range(chars: set[str]) -> list[str]:
@@ -193,11 +194,7 @@ def _dictionary_entries(config: str) -> tuple[Entries, Entries]:
     chain = spec.get("conversion_chain")
     if not isinstance(chain, list) or len(chain) != 1:
         raise ValueError(f"OpenCC config {config} is not a single conversion step")
-    with tempfile.TemporaryDirectory() as tmp:
-        return (
-            _dump(root, _dict_files(chain), Path(tmp)),
-            _dump(root, _dict_files(spec.get("normalization", [])), Path(tmp)),
-        )
+    return _dump(root, _dict_files(chain)), _dump(root, _dict_files(spec.get("normalization", [])))
 
 
 def _dict_files(node: object) -> list[str]:
@@ -210,13 +207,18 @@ def _dict_files(node: object) -> list[str]:
     return []
 
 
-def _dump(root: Path, files: list[str], tmp: Path) -> Entries:
+def _dump(root: Path, files: list[str]) -> Entries:
     """Entries of OpenCC ``.ocd2`` dictionaries, dumped as text by ``opencc_dict``."""
-    entries: Entries = []
-    for name in files:
-        if not name.endswith(".ocd2"):
-            raise ValueError(f"unexpected OpenCC dictionary {name}")
-        out = tmp / "dict.txt"
+    return [entry for name in files for entry in _dump_one(root, name)]
+
+
+@cache
+def _dump_one(root: Path, name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Entries of one dictionary (each is dumped once per process)."""
+    if not name.endswith(".ocd2"):
+        raise ValueError(f"unexpected OpenCC dictionary {name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "dict.txt"
         subprocess.run(
             [
                 str(root / "bin" / "opencc_dict"),
@@ -227,12 +229,14 @@ def _dump(root: Path, files: list[str], tmp: Path) -> Entries:
             capture_output=True,
             timeout=60,
         )
-        for line in out.read_text(encoding="utf-8").splitlines():
-            key, _, values = line.partition("\t")
-            if not key or not values:
-                raise ValueError(f"unexpected line in {name}: {line!r}")
-            entries.append((key, tuple(values.split(" "))))
-    return entries
+        lines = out.read_text(encoding="utf-8").splitlines()
+    entries = []
+    for line in lines:
+        key, _, values = line.partition("\t")
+        if not key or not values:
+            raise ValueError(f"unexpected line in {name}: {line!r}")
+        entries.append((key, tuple(values.split(" "))))
+    return tuple(entries)
 
 
 def convert_document(doc: Document, raw_body: str) -> Document:
