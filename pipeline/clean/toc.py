@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, rule_config
+from pipeline.clean.base import Rule, Scanner, rule_config
 from pipeline.clean.titles import is_title_like, marker_family
 from pipeline.document import Block, Document
 
 _TOGGLE = re.compile(r"[\[【(（]?(?:隐藏|显示|展开|收起|hide|show)[\]】)）]?", re.I)
+_TOGGLE_SCAN = Scanner(_TOGGLE)  # most blocks hold no toggle: no substitution
 
 
 class Toc(Rule):
@@ -26,7 +27,9 @@ class Toc(Rule):
         self.max_line_chars = int(config["max_line_chars"])
 
     def is_header(self, text: str) -> bool:
-        core = _TOGGLE.sub("", text).strip(" :：【】[]<>《》-—=*#").strip()
+        if _TOGGLE_SCAN.search(text) is not None:
+            text = _TOGGLE.sub("", text)
+        core = text.strip(" :：【】[]<>《》-—=*#").strip()
         return core in self.headers
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:

@@ -80,13 +80,14 @@ class UiWidget(Rule):
         """Only widget words (点赞 收藏 分享…) and counters, optionally after a 分享到 label."""
         words = [self.core(w) for w in self.splitter.split(text.strip().strip("：:"))]
         words = [w for w in words if w]
-        if not words:
+        if len(words) < 2:
             return False
-        first = words[0].rstrip("：:")
-        known = [w in self.tokens or bool(self.counter.fullmatch(w)) for w in words]
-        if first in ("分享到", "分享", "分享至") and len(words) >= 2:
-            return all(known[1:])
-        return len(words) >= 2 and all(known) and any(w in self.tokens for w in words)
+        if words[0].rstrip("：:") in ("分享到", "分享", "分享至"):
+            return all(self._known(w) for w in words[1:])
+        return all(self._known(w) for w in words) and any(w in self.tokens for w in words)
+
+    def _known(self, word: str) -> bool:
+        return word in self.tokens or self.counter.fullmatch(word) is not None
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept = []
