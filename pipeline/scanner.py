@@ -133,7 +133,7 @@ _NOTHING = _First(frozenset(), True, False)  # a lookbehind, an anchor: no deman
 _ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
 _MAX_RANGE = 0x30000
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
-_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s"}
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"}
 
 
 def _sequence(items: list, flags: int) -> _First:
@@ -206,11 +206,12 @@ def _class(items: list, flags: int) -> set[str]:
 
 @cache
 def _category(escape: str, ascii_only: int) -> frozenset[str]:
-    """Every character ``\\s`` matches, found by ``re`` itself.
+    """Every character ``\\s`` or ``\\d`` matches, found by ``re`` itself.
 
-    Only the Basic Multilingual Plane is searched: Unicode has no whitespace outside it.
+    Only the first two planes are searched: Unicode has no whitespace or decimal
+    digit beyond them.
     """
-    every = "".join(map(chr, range(0x10000)))
+    every = "".join(map(chr, range(0x20000)))
     return frozenset(re.compile(escape, ascii_only).findall(every))
 
 
