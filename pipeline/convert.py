@@ -21,6 +21,7 @@ from pipeline.mojibake import remove_mojibake
 from pipeline.normalize import normalize_text
 from pipeline.obfuscation import repair_obfuscation
 from pipeline.pinyin_glue import remove_pinyin_glue
+from pipeline.scanner import char_class
 
 _HAN_RANGE = ("\u3400", "\u9fff")
 _MIXED_MIN = 3  # fewer foreign-script characters than this never make an article mixed
@@ -35,12 +36,55 @@ def _opencc(config: str):  # -> opencc.OpenCC
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC ``t2s``, repeated once where a phrase rule leaves convertible text."""
+    """OpenCC ``t2s``, repeated once where a phrase rule leaves convertible text.
+
+    Text without a character ``t2s`` can change is its own conversion, so it is
+    not converted again (most text after one pass).
+    """
+    changeable = _t2s_changeable()
+    if changeable is not None and not changeable.found_in(text):
+        return text
     once = _opencc("t2s").convert(text)
     if once == text:
         return text
+    if changeable is not None and not changeable.found_in(once):
+        return once
     twice = _opencc("t2s").convert(once)
     return twice
+
+
+class _AnyOf:
+    """Whether a text holds one of a set of characters (astral ones tested apart)."""
+
+    def __init__(self, chars: set[str]) -> None:
+        self.bmp = char_class({char for char in chars if char <= "\uffff"})
+        self.astral = frozenset(char for char in chars if char > "\uffff")
+
+    def found_in(self, text: str) -> bool:
+        if self.bmp.search(text) is not None:
+            return True
+        # re tests astral members of a class one by one: look them up in a set instead
+        return bool(self.astral) and not self.astral.isdisjoint(_ASTRAL.findall(text))
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _t2s_changeable() -> _AnyOf | None:
+    """Characters without which ``t2s`` returns a text unchanged (``None``: unknown).
+
+    Those that some entry changes, those of an entry that changes length, and the
+    keys of the normalisation step: a text holding none of them is split into
+    entries that all map it to itself.
+    """
+    try:
+        entries, normalisation = _dictionary_entries("t2s")
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    chars = {char for key, _ in normalisation for char in key}
+    may, _ = _change_classes(entries, chars)
+    return _AnyOf(chars | may)
 
 
 def detect_variant(text: str) -> str:

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["Scanner", "first_chars"]
+__all__ = ["Scanner", "char_class", "first_chars"]
 
 
 class Scanner:
@@ -36,7 +36,7 @@ class Scanner:
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         start = _analyse(pattern)
-        self.starts = None if start is None else _char_class(start.chars)
+        self.starts = None if start is None else char_class(start.chars)
         self.never_empty = start is not None and not start.empty
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
@@ -228,7 +228,7 @@ def _with_case(chars: set[str], flags: int) -> set[str]:
     return out
 
 
-def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+def char_class(chars: frozenset[str] | set[str]) -> re.Pattern[str]:
     """One character class matching exactly ``chars`` (written as ranges)."""
     codes = sorted(map(ord, chars))
     parts, start = [], 0
