@@ -262,9 +262,12 @@ def _sentence_rows(paragraph: str, start: int, end: int) -> list[dict]:
 def extract_fees(paragraphs: list[str]) -> list[dict]:
     """Fee rows (keys ``FEE_COLUMNS``) for the paragraphs of one article, in text order."""
     rows: list[dict] = []
+    automaton = _automaton()
     for paragraph in paragraphs:
         if not isinstance(paragraph, str) or not paragraph:
             continue
+        if next(automaton.iter(paragraph), None) is None:
+            continue  # no fee word anywhere in it, so in none of its sentences
         for start, end in split_sentences(paragraph):
             rows.extend(_sentence_rows(paragraph, start, end))
     return rows
