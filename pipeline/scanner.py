@@ -38,6 +38,7 @@ class Scanner:
         start = _analyse(pattern)
         self.starts = None if start is None else char_class(start.chars)
         self.never_empty = start is not None and not start.empty
+        self.at_start = start is not None and start.at_start
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The leftmost match in ``text[pos:endpos]``, as ``pattern.search``."""
@@ -45,6 +46,11 @@ class Scanner:
         if self.starts is None:
             return self.pattern.search(text, pos, end)
         starts, match = self.starts.search, self.pattern.match
+        if self.at_start and pos == 0:  # a branch anchored at the start of the string
+            found = match(text, 0, end)
+            if found is not None:
+                return found
+            pos = 1
         while (start := starts(text, pos, end)) is not None:
             found = match(text, start.start(), end)
             if found is not None:
@@ -94,8 +100,9 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
 class _Start:
     """How matches of a pattern start."""
 
-    chars: frozenset[str]  # one of these is the character at the start of every match
+    chars: frozenset[str]  # one of these is the character at the start of every match...
     empty: bool  # some match is the empty string
+    at_start: bool  # ...or the match starts at the start of the string
 
 
 @cache
@@ -107,7 +114,7 @@ def _analyse(pattern: re.Pattern[str]) -> _Start | None:
         return None
     if not first.fixes:
         return None
-    return _Start(frozenset(first.chars), first.empty)
+    return _Start(frozenset(first.chars), first.empty, first.at_start)
 
 
 class _Unknown(Exception):
@@ -119,16 +126,19 @@ class _First:
     """What a piece of pattern says about the character where its match starts.
 
     When ``fixes``, every match of the piece has one of ``chars`` there (it consumes
-    it, or a lookahead demands it). Otherwise the piece can also match empty without
+    it, or a lookahead demands it), or starts at the start of the string when
+    ``at_start`` (``^``, ``\\A``). Otherwise the piece can also match empty without
     any demand, and ``chars`` are those it can consume first.
     """
 
     chars: frozenset[str]
     empty: bool  # the piece can match the empty string
     fixes: bool
+    at_start: bool = False
 
 
 _NOTHING = _First(frozenset(), True, False)  # a lookbehind, an anchor: no demand here
+_STRING_START = _First(frozenset(), True, True, True)  # ^ (not MULTILINE), \A
 # Non-ASCII characters that IGNORECASE matches to ASCII letters (İ ı ſ K).
 _ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
 _MAX_RANGE = 0x30000
@@ -141,6 +151,7 @@ def _sequence(items: list, flags: int) -> _First:
     chars: set[str] = set()
     fixes = False
     empty = True
+    at_start = False
     for op, av in items:
         if fixes:  # only whether the rest can match empty still matters
             try:
@@ -151,8 +162,9 @@ def _sequence(items: list, flags: int) -> _First:
         first = _item(op, av, flags)
         chars |= first.chars
         fixes = first.fixes
+        at_start = at_start or first.at_start
         empty = empty and first.empty
-    return _First(frozenset(chars), empty, fixes)
+    return _First(frozenset(chars), empty, fixes, at_start)
 
 
 def _item(op: Any, av: Any, flags: int) -> _First:
@@ -172,6 +184,7 @@ def _item(op: Any, av: Any, flags: int) -> _First:
             frozenset().union(*(a.chars for a in alternatives)),
             any(a.empty for a in alternatives),
             all(a.fixes for a in alternatives),
+            any(a.at_start for a in alternatives),
         )
     if op in _REPEATS:
         low, _, sub = av
@@ -184,7 +197,11 @@ def _item(op: Any, av: Any, flags: int) -> _First:
         if direction < 0:
             return _NOTHING  # a lookbehind demands nothing of what follows
         first = _sequence(list(sub), flags)
-        return _First(first.chars, True, True) if first.fixes else _NOTHING
+        return _First(first.chars, True, True, first.at_start) if first.fixes else _NOTHING
+    if op is _sre.AT and (
+        av is _sre.AT_BEGINNING_STRING or (av is _sre.AT_BEGINNING and not flags & re.MULTILINE)
+    ):
+        return _STRING_START
     if op is _sre.ASSERT_NOT or op is _sre.AT:
         return _NOTHING
     raise _Unknown(op)
