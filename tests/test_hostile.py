@@ -548,3 +548,23 @@ def test_cli_stray_staging_file_does_not_break_the_run(small_raw: Path, tmp_path
     assert proc.returncode == 0, proc.stderr
     assert not (out / ".staging").exists()
     assert pd.read_parquet(out / "articles.parquet")["status"].tolist() == ["ok"]
+
+
+# ----------------------------------------------------------------------------- fuzz inputs
+
+FUZZ_DIR = Path(__file__).resolve().parent / "fuzz"
+
+
+def _fuzz_target():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_pipeline", FUZZ_DIR / "fuzz_pipeline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in (FUZZ_DIR / "corpus").iterdir()))
+def test_fuzz_corpus_replays_with_the_targets_invariants(seed: str) -> None:
+    """The checked-in seeds (and inputs the fuzzer found) pass the fuzz target's checks."""
+    _fuzz_target().test_one_input((FUZZ_DIR / "corpus" / seed).read_bytes())
