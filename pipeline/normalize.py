@@ -28,7 +28,8 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 def normalize_text(text: str) -> str:
     """Fold width, unify newlines and drop invisible characters."""
-    text = _NEWLINES.sub("\n", text)
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _NEWLINES.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     return _FOLDED.sub(_fold, text)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.scanner import Scanner
 
@@ -54,17 +54,31 @@ def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
 
 
 def _is_glue(text: str, match: re.Match[str]) -> bool:
-    syllables = re.split(r"[ '’]", match.group(2))
-    plain = [s.lower().rstrip("12345").translate(_STRIP_TONE) for s in syllables]
-    if not all(_SHAPE.match(p) for p in plain):
-        return False
-    toned = any(ch in _TONED for ch in match.group(2)) or match.group(2)[-1].isdigit()
-    if (toned and match.group(2).islower()) or (toned and len(syllables) == 1):
-        return True
+    plain, verdict = _syllables(match.group(2))
+    if verdict is not None:
+        return verdict
     before = text[max(0, match.start() - len(plain)) : match.start()].strip()
     return len(before) == len(plain) and all(
         p in _readings(ch) for p, ch in zip(plain, before, strict=True)
     )
+
+
+@lru_cache(maxsize=4096)
+def _syllables(group: str) -> tuple[tuple[str, ...], bool | None]:
+    """Toneless syllables of a bracketed group, and the verdict its shape alone gives.
+
+    ``False``: not pinyin-shaped; ``True``: toned (lower case, or one syllable);
+    ``None``: it depends on the characters before the bracket. Cached: the same
+    readings come back again and again.
+    """
+    syllables = re.split(r"[ '’]", group)
+    plain = tuple(s.lower().rstrip("12345").translate(_STRIP_TONE) for s in syllables)
+    if not all(_SHAPE.match(p) for p in plain):
+        return plain, False
+    toned = any(ch in _TONED for ch in group) or group[-1].isdigit()
+    if (toned and group.islower()) or (toned and len(syllables) == 1):
+        return plain, True
+    return plain, None
 
 
 @cache
