@@ -190,7 +190,7 @@ def _item(op: Any, av: Any, flags: int) -> _First:
         low, _, sub = av
         first = _sequence(list(sub), flags)
         if low == 0:
-            return _First(first.chars, True, False)
+            return _First(first.chars, True, False, first.at_start)
         return first
     if op is _sre.ASSERT:
         direction, sub = av
