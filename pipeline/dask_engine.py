@@ -30,7 +30,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-import time
 import uuid
 from collections import Counter
 from functools import cache
@@ -41,9 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import runner
-from pipeline.fingerprint import fingerprint, package_versions
-from pipeline.readers import InputFile, scan
-from pipeline.tables import SCHEMA_VERSION
+from pipeline.readers import InputFile
 from pipeline.writers import ALL_SCHEMAS, TableWriter, recover
 
 Options = runner.Options
@@ -207,60 +204,33 @@ def run_dask(options: Options, scheduler: str | None = None) -> dict[str, Any]:
     address (``tcp://host:8786``) uses that cluster, whose workers must see RAW and
     OUT under the same paths.
     """
-    raw, out = options.raw, options.out
-    if not raw.is_dir():
-        raise RunError(f"raw directory {raw} does not exist or is not a directory")
-    runner._prepare_out(out)
-    started = time.time()
-    recover(out)
-    files, warnings = scan(raw.resolve())  # absolute paths: workers have their own cwd
-    print_ = runner._printer(options.progress)
-    for warning in warnings:
-        print_(f"warning: {warning}")
-    stamp = fingerprint(options.segmenter)
-    previous = None if options.force else runner._previous(out, stamp)
-    hashes, changed = runner._classify(files, previous)
-    if previous is not None and not changed and set(hashes) == set(previous["inputs"]):
-        return {**previous, "up_to_date": True}
-    try:
-        writer = TableWriter(out)
-    except OSError as exc:
-        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    out = options.out
+    work = runner.plan(options, options.raw.resolve())  # absolute: workers have their own cwd
+    if work.up_to_date:
+        return {**work.previous, "up_to_date": True}
+    writer = runner.open_writer(out)
     try:
         staging = writer.staging.resolve()
         for name in ALL_SCHEMAS:
             (staging / f"{name}.parquet").mkdir()
         counts: Counter = Counter()
-        unchanged = set(hashes) - {f.source for f in changed}
-        reused = _copy_reused(out, staging, previous, unchanged, counts)
-        result = _compute(changed, staging, options, scheduler, counts)
+        reused = _copy_reused(out, staging, work.previous, work.unchanged, counts)
+        result = _compute(work.changed, staging, options, scheduler, counts)
         _finish_staging(staging)
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "fingerprint": stamp,
-            "versions": package_versions(),
-            "engine": "dask",
-            "scheduler": scheduler or "local",
-            "workers": result["workers"],
-            "partitions": result["partitions"],
-            "segmenter": options.segmenter,
-            "started": runner._iso(started),
-            "finished": runner._iso(time.time()),
-            "seconds": round(time.time() - started, 3),
-            "files": len(files),
-            "files_processed": len(changed),
-            "files_reused": len(files) - len(changed),
-            "records_processed": result["records"],
-            "articles_reused": reused,
-            "bytes_processed": result["bytes_in"],
-            "counts": {name: counts[name] for name in ALL_SCHEMAS},
-            "errors": dict(result["errors"].most_common()),
-            "stage_seconds": {k: round(v, 3) for k, v in sorted(result["timings"].items())},
-            "inputs": {
-                f.source: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": hashes[f.source]}
-                for f in files
-            },
-        }
+        manifest = runner.build_manifest(
+            work,
+            options,
+            engine="dask",
+            reused=reused,
+            records=result["records"],
+            bytes_in=result["bytes_in"],
+            counts={name: counts[name] for name in ALL_SCHEMAS},
+            errors=result["errors"],
+            timings=result["timings"],
+            scheduler=scheduler or "local",
+            partitions=result["partitions"],
+        )
+        manifest["workers"] = result["workers"]
         _commit(writer, manifest)
     except OSError as exc:
         writer.abort()

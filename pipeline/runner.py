@@ -181,58 +181,122 @@ def warm_up(segmenter: str) -> None:
 # --------------------------------------------------------------------- the run
 
 
-def run(options: Options) -> dict[str, Any]:
-    """Process ``options.raw`` into ``options.out``; return the manifest it wrote."""
-    raw, out = options.raw, options.out
-    if not raw.is_dir():
-        raise RunError(f"raw directory {raw} does not exist or is not a directory")
-    _prepare_out(out)
+@dataclass
+class Plan:
+    """What a run has to do: the input files, their hashes, and which changed."""
+
+    files: list[InputFile]
+    stamp: str
+    previous: dict[str, Any] | None
+    hashes: dict[str, str]
+    changed: list[InputFile]
+    started: float = field(default_factory=time.time)
+
+    @property
+    def unchanged(self) -> set[str]:
+        """Sources whose rows can be reused from the previous run."""
+        return set(self.hashes) - {f.source for f in self.changed}
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing new, changed or deleted since the previous run."""
+        return (
+            self.previous is not None
+            and not self.changed
+            and set(self.hashes) == set(self.previous["inputs"])
+        )
+
+
+def plan(options: Options, raw: Path | None = None) -> Plan:
+    """Check RAW and OUT, finish or discard an interrupted commit, and find what changed."""
+    if not options.raw.is_dir():
+        raise RunError(f"raw directory {options.raw} does not exist or is not a directory")
+    _prepare_out(options.out)
     started = time.time()
-    recover(out)
-    files, warnings = scan(raw)
+    recover(options.out)
+    files, warnings = scan(raw or options.raw)
     print_ = _printer(options.progress)
     for warning in warnings:
         print_(f"warning: {warning}")
     stamp = fingerprint(options.segmenter)
-    previous = None if options.force else _previous(out, stamp)
+    previous = None if options.force else _previous(options.out, stamp)
     hashes, changed = _classify(files, previous)
-    if previous is not None and not changed and set(hashes) == set(previous["inputs"]):
-        return {**previous, "up_to_date": True}
+    return Plan(files, stamp, previous, hashes, changed, started)
+
+
+def open_writer(out: Path) -> TableWriter:
+    """The staging writer, or a one-line :class:`RunError` when OUT cannot take it."""
     try:
-        writer = TableWriter(out)
+        return TableWriter(out)
     except OSError as exc:
         raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def build_manifest(
+    work: Plan,
+    options: Options,
+    *,
+    engine: str,
+    reused: int,
+    records: int,
+    bytes_in: int,
+    counts: dict[str, int],
+    errors: Counter,
+    timings: dict[str, float],
+    **extra: Any,
+) -> dict[str, Any]:
+    """The run's ``manifest.json`` (the same keys for every engine, plus ``extra``)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "fingerprint": work.stamp,
+        "versions": package_versions(),
+        "engine": engine,
+        "workers": options.workers,
+        "segmenter": options.segmenter,
+        **extra,
+        "started": _iso(work.started),
+        "finished": _iso(time.time()),
+        "seconds": round(time.time() - work.started, 3),
+        "files": len(work.files),
+        "files_processed": len(work.changed),
+        "files_reused": len(work.files) - len(work.changed),
+        "records_processed": records,
+        "articles_reused": reused,
+        "bytes_processed": bytes_in,
+        "counts": dict(counts),
+        "errors": dict(errors.most_common()),
+        "stage_seconds": {k: round(v, 3) for k, v in sorted(timings.items())},
+        "inputs": {
+            f.source: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": work.hashes[f.source]}
+            for f in work.files
+        },
+    }
+
+
+def run(options: Options) -> dict[str, Any]:
+    """Process ``options.raw`` into ``options.out``; return the manifest it wrote."""
+    work = plan(options)
+    if work.up_to_date:
+        return {**work.previous, "up_to_date": True}
+    writer = open_writer(options.out)
     try:
-        reused = _copy_unchanged(out, writer, previous, set(hashes) - {f.source for f in changed})
-        timings, errors, records, bytes_in = _process_changed(changed, writer, options)
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "fingerprint": stamp,
-            "versions": package_versions(),
-            "engine": "local",
-            "workers": options.workers,
-            "segmenter": options.segmenter,
-            "started": _iso(started),
-            "finished": _iso(time.time()),
-            "seconds": round(time.time() - started, 3),
-            "files": len(files),
-            "files_processed": len(changed),
-            "files_reused": len(files) - len(changed),
-            "records_processed": records,
-            "articles_reused": reused,
-            "bytes_processed": bytes_in,
-            "counts": dict(writer.counts),
-            "errors": dict(errors.most_common()),
-            "stage_seconds": {k: round(v, 3) for k, v in sorted(timings.items())},
-            "inputs": {
-                f.source: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": hashes[f.source]}
-                for f in files
-            },
-        }
+        reused = _copy_unchanged(options.out, writer, work.previous, work.unchanged)
+        timings, errors, records, bytes_in = _process_changed(work.changed, writer, options)
+        manifest = build_manifest(
+            work,
+            options,
+            engine="local",
+            reused=reused,
+            records=records,
+            bytes_in=bytes_in,
+            counts=writer.counts,
+            errors=errors,
+            timings=timings,
+        )
         writer.commit(manifest)
     except OSError as exc:
         writer.abort()
-        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise RunError(f"cannot write {options.out}: {exc.strerror or exc}") from exc
     except BaseException:
         writer.abort()
         raise
