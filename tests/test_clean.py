@@ -187,3 +187,9 @@ def test_repeated_paragraphs_and_title_kept_once() -> None:
 
 def test_residue_removed() -> None:
     assert clean([*BODY, "？？", "——"]) == (BODY, [("residue", "？？"), ("residue", "——")])
+
+
+def test_repeated_code_lines_are_not_duplicates() -> None:
+    code = ["import numpy as np", "arr = np.array((1, 2, 3))", "print(arr)"]
+    lines = [BODY[0], *code, BODY[2], *code]
+    assert clean(lines) == (lines, [])

@@ -1,4 +1,8 @@
-"""Rule ``repeated``: a paragraph (or the title) appearing again inside one article."""
+"""Rule ``repeated``: a paragraph (or the title) appearing again inside one article.
+
+Only prose repeats: a block needs Chinese text to count, so a code line or a
+number printed twice (``print(arr)``) is content, not a pasted duplicate.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,16 @@ from pipeline.clean.base import Rule, rule_config
 from pipeline.document import Block, Document
 
 _NOISE = re.compile(r"[\s\W_]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_MIN_HAN = 4
 
 
 def _key(text: str) -> str:
     return _NOISE.sub("", text).lower()
+
+
+def _has_prose(key: str) -> bool:
+    return len(_HAN.findall(key, 0, 64)) >= _MIN_HAN
 
 
 class Repeated(Rule):
@@ -27,7 +37,7 @@ class Repeated(Rule):
         kept = []
         for block in blocks:
             key = _key(block.text)
-            if len(key) >= self.min_chars and key in seen:
+            if len(key) >= self.min_chars and key in seen and _has_prose(key):
                 self.drop(doc, block)
                 continue
             seen.add(key)
