@@ -193,3 +193,26 @@ def test_repeated_code_lines_are_not_duplicates() -> None:
     code = ["import numpy as np", "arr = np.array((1, 2, 3))", "print(arr)"]
     lines = [BODY[0], *code, BODY[2], *code]
     assert clean(lines) == (lines, [])
+
+
+@pytest.mark.parametrize(
+    "toolbar",
+    [
+        "夜间模式 ｜ 字号调整：大 中 小 ｜ 听文章",
+        "一键复制全文 ｜ 收藏成功！可在收藏夹查看",
+        "字体大小 A- A+ ｜ 已点赞",
+    ],
+)
+def test_toolbars_of_widgets_and_labels_removed(toolbar: str) -> None:
+    assert clean([*BODY, toolbar]) == (BODY, [("ui_widget", toolbar)])
+
+
+def test_related_header_in_other_words() -> None:
+    kept, removed = clean([*BODY, "读过这篇的人还看了：", "分期乐额度怎么恢复", "白条逾期会怎样"])
+    assert kept == BODY and {r for r, _ in removed} == {"related_links"}
+
+
+def test_inline_toc_and_dotted_byline_removed() -> None:
+    toc = "文章目录：① 费用标准 ② 申请流程 ③ 常见问题"
+    byline = "理财小编 发布于 2024-02-27 · 浏览 3.2k"
+    assert clean([byline, toc, *BODY]) == (BODY, [("metadata", byline), ("toc", toc)])

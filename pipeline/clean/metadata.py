@@ -26,7 +26,7 @@ class Metadata(Rule):
         self.line = any_of(config["line"], whole=True)
         self.strip = config["strip"]
         self.date = re.compile(config["date"])
-        self.separator = re.compile(r"\s*[|｜/／]\s*|\s{2,}")
+        self.separator = re.compile(config["separator"])
 
     def is_metadata(self, text: str) -> bool:
         """A byline: one metadata line, or short fields side by side with a date among them."""

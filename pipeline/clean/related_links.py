@@ -14,6 +14,7 @@ from pipeline.clean.base import Rule, rule_config
 from pipeline.clean.titles import _MARKER, is_title_like
 from pipeline.document import Block, Document
 
+_LOOSE_HEADER_MAX = 16
 _DECORATION = " :：【】[]<>《》-—=*#|>»·"
 
 
@@ -31,13 +32,18 @@ class RelatedLinks(Rule):
         self.link_min = int(config["link_min_run"])
         self.link_ratio = float(config["link_ratio"])
         self.cues = tuple(config["title_cues"])
+        self.header_pattern = re.compile(config["header_pattern"])
 
     def is_header(self, text: str) -> bool:
         """A related-list header line such as ``相关文章：`` or ``【猜你喜欢】``."""
         core = text.strip(_DECORATION).strip()
-        if len(core) > self.header_max or not core.startswith(self.headers):
+        if len(core) > self.header_max:
             return False
-        return any(core.startswith(h) and _is_header_tail(core[len(h) :]) for h in self.headers)
+        if core.startswith(self.headers) and any(
+            core.startswith(h) and _is_header_tail(core[len(h) :]) for h in self.headers
+        ):
+            return True
+        return len(core) <= _LOOSE_HEADER_MAX and self.header_pattern.match(core) is not None
 
     def is_inline_list(self, text: str) -> bool:
         """A header and its titles on one line: ``延伸阅读：▸ 标题一 ▸ 标题二``."""

@@ -8,6 +8,7 @@ from pipeline.clean.base import Rule, Scanner, rule_config
 from pipeline.clean.titles import is_title_like, marker_family
 from pipeline.document import Block, Document
 
+_PROSE = re.compile(r"[，。；,;！？]")
 _TOGGLE = re.compile(r"[\[【(（]?(?:隐藏|显示|展开|收起|hide|show)[\]】)）]?", re.I)
 _TOGGLE_SCAN = Scanner(_TOGGLE)  # most blocks hold no toggle: no substitution
 
@@ -25,6 +26,7 @@ class Toc(Rule):
         config = rule_config(self.name)
         self.headers = frozenset(config["headers"])
         self.max_line_chars = int(config["max_line_chars"])
+        self.inline_max = int(config["inline_max_chars"])
 
     def is_header(self, text: str) -> bool:
         if _TOGGLE_SCAN.search(text) is not None:
@@ -32,10 +34,25 @@ class Toc(Rule):
         core = text.strip(" :：【】[]<>《》-—=*#").strip()
         return core in self.headers
 
+    def is_inline_toc(self, text: str) -> bool:
+        """A header and its entries on one line: ``文章目录：① 费用 ② 流程``."""
+        head, sep, rest = text.partition("：") if "：" in text else text.partition(":")
+        return (
+            bool(sep)
+            and bool(rest.strip())
+            and len(text) <= self.inline_max
+            and self.is_header(head)
+            and not _PROSE.search(rest)
+        )
+
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept: list[Block] = []
         i = 0
         while i < len(blocks):
+            if self.is_inline_toc(blocks[i].text):
+                self.drop(doc, blocks[i])
+                i += 1
+                continue
             if self.is_header(blocks[i].text):
                 j = i + 1
                 family = marker_family(blocks[j].text) if j < len(blocks) else "none"

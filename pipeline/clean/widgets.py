@@ -8,6 +8,8 @@ import unicodedata
 from pipeline.clean.base import Rule, Scanner, any_of, rule_config
 from pipeline.document import Block, Document
 
+_PROSE = re.compile(r"[，。；,;]")
+
 
 def _is_pictograph(char: str) -> bool:
     """Emoji and pictographic bullets that separate widget items (👍 赞 36 💬 留言 8)."""
@@ -44,6 +46,8 @@ class UiWidget(Rule):
         self.splitter = re.compile(r"[\s|｜·/、【】\[\]▸▶►•●]+")
         self.segments = re.compile(r"\s{2,}|[|｜]|(?<=】)\s*(?=【)")
         self.counter = re.compile(r"[(（]?\d(?:[\d,.]*\d)?[万千wWkK+]?[)）]?")
+        self.mixed_share = float(config["mixed_min_widget_share"])
+        self.mixed_part_max = int(config["mixed_part_max_chars"])
 
     def is_widget(self, text: str) -> bool:
         """Whole-block widget text: known lines or widget words, alone or side by side.
@@ -61,10 +65,16 @@ class UiWidget(Rule):
         spaced = text.translate(self.spaces)
         if self.segments.search(spaced) is not None:  # else it is one part
             parts = [self.core(p) for p in self.segments.split(spaced) if p.strip()]
-            if len(parts) > 1 and all(
-                not p or self.line.fullmatch(p) or self._words(p) for p in parts
-            ):
+            parts = [p for p in parts if p]
+            widgets = sum(1 for p in parts if self.line.fullmatch(p) or self._words(p))
+            if len(parts) > 1 and widgets == len(parts):
                 return True
+            if (
+                len(parts) > 1
+                and widgets >= self.mixed_share * len(parts)
+                and all(len(p) <= self.mixed_part_max and not _PROSE.search(p) for p in parts)
+            ):
+                return True  # a toolbar: widgets side by side with short labels
         return self._words(core)
 
     def core(self, text: str) -> str:
