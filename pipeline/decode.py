@@ -29,14 +29,19 @@ _ALIASES = {
     "gb_2312-80": "gb18030",
     "cp936": "gb18030",
     "hz-gb-2312": "gb18030",
-    "big5": "big5hkscs",
-    "x-big5": "big5hkscs",
-    "cp950": "big5hkscs",
+    "big5": "cp950",
+    "x-big5": "cp950",
+    "big5-hkscs": "big5hkscs",
     "utf8": "utf-8",
 }
-_LEGACY = ("gb18030", "big5hkscs")
+# Big5 is read as cp950 (Big5 with the ETEN extensions: ①, ㈠ …); Hong Kong's
+# HKSCS maps those bytes to other characters, so it is only the fallback for
+# text that cp950 cannot read.
+_LEGACY = ("gb18030", "cp950")
+_BIG5_FALLBACK = {"cp950": "big5hkscs"}
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,30})""", re.I)
 _MAX_DAMAGE = 0.2
+_CN_NAMES = {"cp950": "big5"}  # charset-normalizer's name for a codec
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # what GB18030 makes of Big5 bytes
 _MAX_STRAY_NUL = 0.05
 
@@ -73,7 +78,8 @@ def decode_bytes(data: bytes, html: bool = False) -> Decoded:
     declared = _declared_charset(data) if html else None
     if declared and declared not in candidates and declared != "utf-8":
         candidates.insert(0, declared)
-    strict = [c for c in candidates if _decodes(data, c)]
+    strict = [_strict_codec(data, c) for c in candidates]
+    strict = [c for c in strict if c is not None]
     if declared in strict and (len(strict) == 1 or not _PRIVATE_USE.search(data.decode(declared))):
         return Decoded(data.decode(declared), declared)  # private-use chars: a wrong declaration
     if len(strict) == 1:
@@ -81,6 +87,14 @@ def decode_bytes(data: bytes, html: bool = False) -> Decoded:
     if len(strict) > 1:
         return Decoded(data.decode(_rank(data, strict)), _rank(data, strict))
     return _least_damaged(data, ["utf-8", *candidates])
+
+
+def _strict_codec(data: bytes, codec: str) -> str | None:
+    """``codec`` if it reads ``data`` without error, else its fallback if that does."""
+    for name in (codec, _BIG5_FALLBACK.get(codec)):
+        if name and _decodes(data, name):
+            return name
+    return None
 
 
 def _finish(body: bytes, codec: str) -> Decoded:
@@ -150,14 +164,23 @@ def _decodes(data: bytes, codec: str) -> bool:
 
 
 def _rank(data: bytes, codecs_: list[str]) -> str:
-    """Pick among codecs that all decode ``data`` strictly."""
+    """Pick among codecs that all decode ``data`` strictly.
+
+    A reading full of private-use characters is what one legacy codec makes of
+    the other's bytes, so it loses outright; otherwise charset-normalizer ranks.
+    """
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=codecs_).best()
+    sample = data[:200_000]
+    clean = [c for c in codecs_ if not _PRIVATE_USE.search(sample.decode(c, errors="ignore"))]
+    if len(clean) == 1:
+        return clean[0]
+    codecs_ = clean or codecs_
+    known = {_CN_NAMES.get(c, c): c for c in codecs_}
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(known)).best()
     if best is None:
         return codecs_[0]
-    name = _ALIASES.get(best.encoding, best.encoding)
-    return name if name in codecs_ else codecs_[0]
+    return known.get(best.encoding, _ALIASES.get(best.encoding, codecs_[0]))
 
 
 def _least_damaged(data: bytes, codecs_: list[str]) -> Decoded:

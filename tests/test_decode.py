@@ -15,7 +15,7 @@ SIMP = "花呗协商不了怎么办，用户可以拨打客服电话进行咨询
         (codecs.BOM_UTF8 + SIMP.encode("utf-8"), "utf-8"),
         (SIMP.encode("gbk"), "gb18030"),
         (SIMP.encode("gb18030"), "gb18030"),
-        (TRAD.encode("big5"), "big5hkscs"),
+        (TRAD.encode("big5"), "cp950"),
         (SIMP.encode("utf-16"), "utf-16-le"),
         (codecs.BOM_UTF16_BE + SIMP.encode("utf-16-be"), "utf-16-be"),
     ],
@@ -56,3 +56,14 @@ def test_mixed_encodings_keep_readable_part() -> None:
 def test_unreadable_input_has_clear_reason(data: bytes, reason: str) -> None:
     with pytest.raises(DecodeError, match=reason):
         decode_bytes(data)
+
+
+def test_big5_circled_numbers_read_as_cp950_not_hkscs() -> None:
+    text = "線下銷戶流程：①本人攜帶身份證到營業廳。②簽字確認。"
+    assert decode_bytes(text.encode("big5")).text == text
+
+
+def test_hkscs_only_text_falls_back_to_big5hkscs() -> None:
+    text = "香港用戶可到門市辦理，手續費𨋢"  # 𨋢 exists only in HKSCS
+    decoded = decode_bytes(text.encode("big5hkscs"))
+    assert decoded.text == text and decoded.encoding == "big5hkscs"
