@@ -9,7 +9,7 @@ import time
 
 from evals.common import REPO
 
-SUITES = ("opencc_peer", "peer_numbers", "peer_html", "seeds", "devset", "holdout")
+SUITES = ("opencc_peer", "peer_numbers", "peer_html", "seeds", "devset", "holdout", "blind2")
 
 
 def main() -> int:
