@@ -208,8 +208,7 @@ def run_dask(options: Options, scheduler: str | None = None) -> dict[str, Any]:
     work = runner.plan(options, options.raw.resolve())  # absolute: workers have their own cwd
     if work.up_to_date:
         return {**work.previous, "up_to_date": True}
-    writer = runner.open_writer(out)
-    try:
+    with runner.staged(out) as writer:
         staging = writer.staging.resolve()
         for name in ALL_SCHEMAS:
             (staging / f"{name}.parquet").mkdir()
@@ -232,12 +231,6 @@ def run_dask(options: Options, scheduler: str | None = None) -> dict[str, Any]:
         )
         manifest["workers"] = result["workers"]
         _commit(writer, manifest)
-    except OSError as exc:
-        writer.abort()
-        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    except BaseException:
-        writer.abort()
-        raise
     return manifest
 
 

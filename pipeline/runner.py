@@ -17,6 +17,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,12 +225,24 @@ def plan(options: Options, raw: Path | None = None) -> Plan:
     return Plan(files, stamp, previous, hashes, changed, started)
 
 
-def open_writer(out: Path) -> TableWriter:
-    """The staging writer, or a one-line :class:`RunError` when OUT cannot take it."""
+@contextmanager
+def staged(out: Path) -> Iterator[TableWriter]:
+    """A staging writer for OUT; on any failure the staging area is dropped.
+
+    OS errors (unwritable OUT, disk full) become a one-line :class:`RunError`.
+    """
     try:
-        return TableWriter(out)
+        writer = TableWriter(out)
     except OSError as exc:
         raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    try:
+        yield writer
+    except OSError as exc:
+        writer.abort()
+        raise RunError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def build_manifest(
@@ -278,8 +291,7 @@ def run(options: Options) -> dict[str, Any]:
     work = plan(options)
     if work.up_to_date:
         return {**work.previous, "up_to_date": True}
-    writer = open_writer(options.out)
-    try:
+    with staged(options.out) as writer:
         reused = _copy_unchanged(options.out, writer, work.previous, work.unchanged)
         timings, errors, records, bytes_in = _process_changed(work.changed, writer, options)
         manifest = build_manifest(
@@ -294,12 +306,6 @@ def run(options: Options) -> dict[str, Any]:
             timings=timings,
         )
         writer.commit(manifest)
-    except OSError as exc:
-        writer.abort()
-        raise RunError(f"cannot write {options.out}: {exc.strerror or exc}") from exc
-    except BaseException:
-        writer.abort()
-        raise
     return manifest
 
 
