@@ -114,7 +114,7 @@ def test_dask_output_replaces_a_local_runs_files(raw: Path, tmp_path: Path, sche
 
 
 def test_time_budget_holds_in_a_worker_thread() -> None:
-    lines = (f"第{i}位用户咨询：信用卡分期提前还款要收{i}元违约金吗？" for i in range(20000))
+    lines = (f"第{i}位用户办理了信用卡分期，提前还款时支付了{i}元违约金。" for i in range(20000))
     slow = {"source": "slow.txt", "text": "\n".join(lines)}
     fast = {"source": "fast.txt", "text": "信用卡分期\n提前还款要收违约金。\n"}
     results: list = []
