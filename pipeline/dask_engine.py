@@ -151,6 +151,9 @@ def _process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float
     return merged
 
 
+_REFIRE_SECONDS = 0.25
+
+
 @cache
 def _timeout_type(timeout: float) -> type[runner.RecordTimeout]:
     """An exception class whose default message names the budget (async raise needs a class)."""
@@ -171,12 +174,20 @@ def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> 
     armed = [True]
 
     def fire() -> None:
+        # An async exception that lands in a finaliser (__del__) is swallowed, so
+        # the watchdog fires again until the article has stopped.
         with lock:
-            if armed[0]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(thread_id), ctypes.py_object(exc_type)
-                )
+            if not armed[0]:
+                return
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(thread_id), ctypes.py_object(exc_type)
+            )
+            timer = threading.Timer(max(timeout, _REFIRE_SECONDS), fire)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
 
+    timers: list[threading.Timer] = []
     watchdog = threading.Timer(timeout, fire)
     watchdog.daemon = True
     watchdog.start()
@@ -186,7 +197,8 @@ def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> 
         finally:
             with lock:
                 armed[0] = False
-            watchdog.cancel()
+                for timer in (watchdog, *timers):
+                    timer.cancel()
     except exc_type as exc:  # raised outside process_record's own error handling
         failed = {k: v for k, v in record.items() if k not in _BODY_KEYS}
         batch = runner.process_batch([{**failed, "error": str(exc)}], segmenter, 0)
