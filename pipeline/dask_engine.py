@@ -101,28 +101,20 @@ def _run_part(part: tuple[int, list[InputFile]], staging: str, options: Options)
     """Worker task: process one partition of files into its part files; return counters."""
     index, files = part
     writer = _PartWriter(Path(staging), index)
-    timings: Counter = Counter()
-    errors: Counter = Counter()
-    records = bytes_in = 0
+    totals = runner.Totals()
     try:
         for batch_records in runner._batches(files, options):
-            batch = _process_batch(batch_records, options.segmenter, options.timeout)
-            for name, table in batch.tables.items():
-                writer.write(name, table)
-            timings.update(batch.timings)
-            errors.update(batch.errors)
-            records += batch.records
-            bytes_in += batch.bytes_in
+            totals.write(_process_batch(batch_records, options.segmenter, options.timeout), writer)
         writer.close()
     except BaseException:
         writer.abort()
         raise
     return {
         "index": index,
-        "records": records,
-        "bytes_in": bytes_in,
-        "timings": dict(timings),
-        "errors": dict(errors),
+        "records": totals.records,
+        "bytes_in": totals.bytes_in,
+        "timings": dict(totals.timings),
+        "errors": dict(totals.errors),
         "counts": dict(writer.counts),
     }
 

@@ -293,17 +293,17 @@ def run(options: Options) -> dict[str, Any]:
         return {**work.previous, "up_to_date": True}
     with staged(options.out) as writer:
         reused = _copy_unchanged(options.out, writer, work.previous, work.unchanged)
-        timings, errors, records, bytes_in = _process_changed(work.changed, writer, options)
+        totals = _process_changed(work.changed, writer, options)
         manifest = build_manifest(
             work,
             options,
             engine="local",
             reused=reused,
-            records=records,
-            bytes_in=bytes_in,
+            records=totals.records,
+            bytes_in=totals.bytes_in,
             counts=writer.counts,
-            errors=errors,
-            timings=timings,
+            errors=totals.errors,
+            timings=totals.timings,
         )
         writer.commit(manifest)
     return manifest
@@ -405,25 +405,35 @@ def _batches(files: Iterable[InputFile], options: Options) -> Iterator[list[dict
         yield batch
 
 
-def _process_changed(
-    files: list[InputFile], writer: TableWriter, options: Options
-) -> tuple[Counter, Counter, int, int]:
-    """Process ``files`` and append their rows; return timings, errors, records, bytes."""
-    timings: Counter = Counter()
-    errors: Counter = Counter()
-    records = bytes_in = 0
+@dataclass
+class Totals:
+    """Counters summed over the batches a writer has taken."""
+
+    timings: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    records: int = 0
+    bytes_in: int = 0
+
+    def write(self, batch: Batch, writer: Any) -> None:
+        """Append ``batch``'s tables with ``writer`` (anything with ``write(name, table)``)."""
+        for name, table in batch.tables.items():
+            writer.write(name, table)
+        self.timings.update(batch.timings)
+        self.errors.update(batch.errors)
+        self.records += batch.records
+        self.bytes_in += batch.bytes_in
+
+
+def _process_changed(files: list[InputFile], writer: TableWriter, options: Options) -> Totals:
+    """Process ``files`` and append their rows; return the summed counters."""
+    totals = Totals()
     total = sum(max(f.size, 0) for f in files)
     with _progress(total, options.progress) as bar:
         for batch in _map_batches(_batches(files, options), options):
-            for name, table in batch.tables.items():
-                writer.write(name, table)
-            timings.update(batch.timings)
-            errors.update(batch.errors)
-            records += batch.records
-            bytes_in += batch.bytes_in
+            totals.write(batch, writer)
             bar.update(min(batch.bytes_in, total - bar.n))
         bar.update(total - bar.n)  # decoded sizes differ from file sizes: finish at 100%
-    return timings, errors, records, bytes_in
+    return totals
 
 
 def _map_batches(batches: Iterator[list[dict]], options: Options) -> Iterator[Batch]:
