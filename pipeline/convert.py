@@ -22,6 +22,7 @@ from pipeline.normalize import normalize_text
 from pipeline.obfuscation import repair_obfuscation
 from pipeline.pinyin_glue import remove_pinyin_glue
 from pipeline.scanner import char_class
+from pipeline.table_cache import cached_table
 
 _HAN_RANGE = ("\u3400", "\u9fff")
 _MIXED_MIN = 3  # fewer foreign-script characters than this never make an article mixed
@@ -78,13 +79,8 @@ def _t2s_changeable() -> _AnyOf | None:
     keys of the normalisation step: a text holding none of them is split into
     entries that all map it to itself.
     """
-    try:
-        entries, normalisation = _dictionary_entries("t2s")
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
-    chars = {char for key, _ in normalisation for char in key}
-    may, _ = _change_classes(entries, chars)
-    return _AnyOf(chars | may)
+    sets = _class_sets()
+    return None if sets is None else _AnyOf(set(sets["t2s_changeable"]))
 
 
 def detect_variant(text: str) -> str:
@@ -168,12 +164,40 @@ class _Classes(NamedTuple):
 def _char_classes() -> _Classes | None:
     """Per-character classes of ``t2s`` and ``s2t`` for :func:`_decide_from_bounds`.
 
-    Read from OpenCC's own dictionaries (dumped with its ``opencc_dict`` tool). Han
-    characters of an entry whose value changes length (none in OpenCC 1.4) or of the
+    Read from OpenCC's own dictionaries (see :func:`_class_sets`). Han characters
+    of an entry whose value changes length (none in OpenCC 1.4) or of the
     normalisation step (compatibility ideographs, outside the sampled range) are
     *unsafe*: they send a sample to the exact path. ``None`` when the dictionaries
     cannot be read or a config is not one normalisation plus one conversion step.
     """
+    sets = _class_sets()
+    if sets is None:
+        return None
+    unsafe = set(sets["unsafe"])
+    return _Classes(
+        t_always=_char_class(set(sets["t_always"])),
+        t_may=_char_class(set(sets["t_may"])),
+        s_always_t_keeps=_char_class(set(sets["s_always_t_keeps"])),
+        s_may_t_may_keep=_char_class(set(sets["s_may_t_may_keep"])),
+        unsafe=_char_class(unsafe) if _in_range(unsafe) else None,
+    )
+
+
+@cache
+def _class_sets() -> dict[str, str] | None:
+    """The character sets behind :func:`_char_classes` and :func:`_t2s_changeable`.
+
+    Derived from OpenCC's dictionaries (dumped with its ``opencc_dict`` tool, which
+    takes a tenth of a second), so kept in the table cache keyed on those files.
+    """
+    import opencc
+
+    root = Path(opencc.__file__).parent / "clib"
+    sources = [*sorted((root / "share" / "opencc").glob("*")), root / "bin" / "opencc_dict"]
+    return cached_table("opencc_classes", 1, sources, _derive_class_sets)
+
+
+def _derive_class_sets() -> dict[str, str] | None:
     try:
         t2s, t2s_norm = _dictionary_entries("t2s")
         s2t, s2t_norm = _dictionary_entries("s2t")
@@ -182,13 +206,17 @@ def _char_classes() -> _Classes | None:
     unsafe = {char for key, _ in (*t2s_norm, *s2t_norm) for char in key}
     t_may, t_always = _change_classes(t2s, unsafe)
     s_may, s_always = _change_classes(s2t, unsafe)
-    return _Classes(
-        t_always=_char_class(t_always),
-        t_may=_char_class(t_may),
-        s_always_t_keeps=_char_class(s_always - t_may),
-        s_may_t_may_keep=_char_class(s_may - t_always),
-        unsafe=_char_class(unsafe) if _in_range(unsafe) else None,
-    )
+    t2s_fixed = {char for key, _ in t2s_norm for char in key}  # grows by length changers
+    t2s_may, _ = _change_classes(t2s, t2s_fixed)
+    sets = {
+        "t_always": t_always,
+        "t_may": t_may,
+        "s_always_t_keeps": s_always - t_may,
+        "s_may_t_may_keep": s_may - t_always,
+        "unsafe": unsafe,
+        "t2s_changeable": t2s_fixed | t2s_may,
+    }
+    return {name: "".join(sorted(chars)) for name, chars in sets.items()}
 
 
 def _change_classes(entries: Entries, unsafe: set[str]) -> tuple[set[str], set[str]]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from pipeline.pinyin_glue import _readings
+from pipeline.pinyin_glue import _han_readings, _pypinyin_readings, _readings
 from pipeline.resource import read_lines
 from pipeline.scanner import Scanner
 from pipeline.segment import word_freq
@@ -77,13 +77,11 @@ def _restore(run: str, before: str, after: str) -> str | None:
 @cache
 def _chars_read_as() -> dict[str, tuple[str, ...]]:
     """Reverse pinyin index: toneless reading -> common characters (CJK basic block)."""
-    from pypinyin import Style, pinyin
-
     index: dict[str, list[str]] = {}
     for code in range(0x4E00, 0x9FA6):
         char = chr(code)
         if word_freq(char) < 1000:
             continue
-        for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
-            index.setdefault(reading.replace("ü", "v"), []).append(char)
+        for reading in _han_readings().get(char) or _pypinyin_readings(char):
+            index.setdefault(reading, []).append(char)
     return {reading: tuple(chars) for reading, chars in index.items()}

@@ -9,11 +9,14 @@ a run of characters, are handled. ``(1)``, ``(APP)`` and ``(如图)`` stay.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
 
 from pipeline.scanner import Scanner
+from pipeline.table_cache import cached_table
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _LETTERS = f"a-zA-Zü{_TONED}"
@@ -83,9 +86,34 @@ def _syllables(group: str) -> tuple[tuple[str, ...], bool | None]:
 
 @cache
 def _readings(char: str) -> frozenset[str]:
-    """Toneless pinyin readings of ``char`` (``pypinyin`` is loaded on first use)."""
+    """Toneless pinyin readings of ``char`` (``v`` for ``ü``), as ``pypinyin`` gives them."""
+    readings = _han_readings().get(char)
+    return frozenset(readings if readings is not None else _pypinyin_readings(char))
+
+
+def _pypinyin_readings(char: str) -> tuple[str, ...]:
+    """Readings from ``pypinyin`` itself (loaded on first use: it takes ~0.2 s)."""
     from pypinyin import Style, pinyin
 
-    return frozenset(
-        r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]
-    )
+    return tuple(r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+_HAN_CODES = (0x3400, 0xA000)
+
+
+@cache
+def _han_readings() -> dict[str, tuple[str, ...]]:
+    """:func:`_pypinyin_readings` of every character of U+3400..U+9FFF, in ``pypinyin``'s order.
+
+    Derived once (~0.4 s) and kept in the table cache keyed on ``pypinyin``'s files,
+    so a process needs neither the derivation nor the import of ``pypinyin``.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return {}
+    sources = sorted(Path(spec.origin).parent.glob("*.py"))
+    return cached_table("pinyin_readings", 1, sources, _derive_han_readings)
+
+
+def _derive_han_readings() -> dict[str, tuple[str, ...]]:
+    return {chr(code): _pypinyin_readings(chr(code)) for code in range(*_HAN_CODES)}

@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+
+def resource_path(name: str) -> Path:
+    """The file of resource ``name`` (for keying caches on its size and time)."""
+    return Path(str(resources.files("pipeline.resources").joinpath(name)))
 
 
 @cache

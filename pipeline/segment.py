@@ -14,7 +14,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from pipeline.resource import read_lines
+from pipeline.resource import read_lines, resource_path
+from pipeline.table_cache import cached_table
 
 SEGMENTERS = ("jieba", "rjieba")
 _SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
@@ -94,13 +95,21 @@ def _short_word_freqs() -> dict[str, int] | None:
 
     The same entries jieba reads (its dictionary file, the last line of a word
     winning), then the user words as ``add_word`` sets them; ``None`` when a user
-    word has no frequency (jieba would compute one).
+    word has no frequency (jieba would compute one). Kept in the table cache.
     """
-    words = _user_words()
     spec = importlib.util.find_spec("jieba")  # not imported: that alone takes 0.15 s
-    if any(freq is None for _, freq, _ in words) or not spec or not spec.origin:
+    if not spec or not spec.origin:
         return None
-    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")  # jieba's default
+    dictionary = Path(spec.origin).parent / "dict.txt"  # jieba's default
+    sources = [dictionary, resource_path("userdict.txt")]
+    return cached_table("short_word_freqs", 1, sources, lambda: _derive_short_freqs(dictionary))
+
+
+def _derive_short_freqs(dictionary: Path) -> dict[str, int] | None:
+    words = _user_words()
+    if any(freq is None for _, freq, _ in words):
+        return None
+    text = dictionary.read_text(encoding="utf-8")
     freqs = {word: int(freq) for word, freq in _ENTRY.findall(text)}
     for word, freq, _ in words:
         if freq is not None and len(word) <= _SHORT:

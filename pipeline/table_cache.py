@@ -1,0 +1,89 @@
+"""A disk cache for lookup tables derived from library data at start-up.
+
+Some tables take a noticeable share of a worker's start-up to derive (OpenCC's
+character classes from its dictionaries, a pinyin index from ``pypinyin``, word
+frequencies from jieba's dictionary). They depend only on files on disk, so they
+are derived once and kept, ``marshal``-ed, in ``$ZH_PIPELINE_CACHE`` (default
+``$XDG_CACHE_HOME/zh-finance-pipeline``, or ``~/.cache/zh-finance-pipeline``).
+The key is the table's name, its format version, the Python version and the path,
+size and modification time of every file it is derived from, so a changed
+dictionary or library rebuilds it. An unreadable, corrupt or unwritable cache is
+never an error: the table is derived again. ``ZH_PIPELINE_CACHE=off`` disables it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+ENV = "ZH_PIPELINE_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """Where tables are kept, or ``None`` when caching is off."""
+    configured = os.environ.get(ENV)
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "zh-finance-pipeline"
+
+
+def _key(name: str, version: int, sources: Iterable[Path | str]) -> str:
+    digest = hashlib.sha1(f"{name}\0{version}\0{sys.version}".encode())
+    for source in sources:
+        path = Path(source)
+        try:
+            stat = path.stat()
+            digest.update(f"\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"\0{source}\0missing".encode())
+    return digest.hexdigest()[:20]
+
+
+def cached_table(
+    name: str, version: int, sources: Iterable[Path | str], build: Callable[[], T]
+) -> T:
+    """The table ``build()`` returns, read from the cache when its sources are unchanged.
+
+    ``name`` is a word without ``-`` (it names the file).
+    ``build`` must return plain data (``dict``, ``tuple``, ``str``, ``int``,
+    ``frozenset`` ...: whatever ``marshal`` can store). ``sources`` are the files
+    the table is derived from; ``version`` changes when the derivation does.
+    """
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    path = directory / f"{name}-{_key(name, version, sources)}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # not cached yet, or unreadable: derive it again
+    table = build()
+    _store(path, table)
+    return table
+
+
+def _store(path: Path, table: object) -> None:
+    """Write ``table`` atomically (a temporary file renamed into place); never raises."""
+    try:
+        data = marshal.dumps(table)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.marshal"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # an older key of the same table
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except (OSError, ValueError):
+        return

@@ -1,0 +1,101 @@
+"""The disk cache of start-up tables: reused while sources stand, rebuilt otherwise."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline import table_cache
+from pipeline.table_cache import cached_table
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(table_cache.ENV, str(directory))
+    return directory
+
+
+class Builder:
+    def __init__(self, value):
+        self.value = value
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.value
+
+
+def test_built_once_then_read_from_disk(cache, tmp_path):
+    source = tmp_path / "dict.txt"
+    source.write_text("a 1\n")
+    build = Builder({"a": 1, "b": ("x", "y")})
+    assert cached_table("words", 1, [source], build) == {"a": 1, "b": ("x", "y")}
+    assert cached_table("words", 1, [source], build) == {"a": 1, "b": ("x", "y")}
+    assert build.calls == 1
+    assert len(list(cache.glob("words-*.marshal"))) == 1
+
+
+def test_changed_source_or_version_rebuilds_and_drops_the_stale_file(cache, tmp_path):
+    source = tmp_path / "dict.txt"
+    source.write_text("a 1\n")
+    cached_table("words", 1, [source], Builder({"a": 1}))
+    source.write_text("a 2\nb 3\n")
+    assert cached_table("words", 1, [source], Builder({"a": 2})) == {"a": 2}
+    assert cached_table("words", 2, [source], Builder({"a": 3})) == {"a": 3}
+    assert len(list(cache.glob("words-*.marshal"))) == 1
+
+
+def test_corrupt_file_is_rebuilt(cache, tmp_path):
+    build = Builder(["x"] * 3)
+    cached_table("t", 1, [], build)
+    (path,) = cache.glob("t-*.marshal")
+    path.write_bytes(b"\x00garbage")
+    assert cached_table("t", 1, [], build) == ["x"] * 3
+    assert build.calls == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_unwritable_cache_still_returns_the_table(tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.setenv(table_cache.ENV, str(locked / "cache"))
+    assert cached_table("t", 1, [], Builder(7)) == 7
+
+
+def test_cache_under_a_file_still_returns_the_table(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv(table_cache.ENV, str(blocker / "cache"))
+    build = Builder(7)
+    assert cached_table("t", 1, [], build) == 7
+    assert cached_table("t", 1, [], build) == 7
+    assert build.calls == 2
+
+
+def test_off_disables_the_cache(monkeypatch):
+    monkeypatch.setenv(table_cache.ENV, "off")
+    assert table_cache.cache_dir() is None
+    build = Builder(1)
+    cached_table("t", 1, [], build)
+    cached_table("t", 1, [], build)
+    assert build.calls == 2
+
+
+def test_pipeline_tables_equal_their_derivation(cache):
+    """The cached start-up tables are exactly what their derivations return."""
+    from pipeline import convert, pinyin_glue, segment
+
+    derived = convert._derive_class_sets()
+    assert derived is not None and len(derived["t_may"]) > 2000
+    assert convert._class_sets.__wrapped__() == derived  # first call: builds and stores
+    assert convert._class_sets.__wrapped__() == derived  # second: read back
+    readings = pinyin_glue._derive_han_readings()
+    assert readings["说"] == pinyin_glue._pypinyin_readings("说")
+    assert set(readings["行"]) >= {"xing", "hang"}
+    assert pinyin_glue._han_readings.__wrapped__() == readings
+    assert pinyin_glue._han_readings.__wrapped__() == readings
+    freqs = segment._short_word_freqs.__wrapped__()
+    assert freqs is not None and freqs.get("电话", 0) > 1000
+    assert segment._short_word_freqs.__wrapped__() == freqs
