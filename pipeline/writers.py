@@ -27,8 +27,14 @@ ALL_SCHEMAS = {**SCHEMAS, **EXTRA_SCHEMAS}
 
 
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows of table ``name`` as an Arrow table with the contract's schema."""
-    return pa.Table.from_pylist(rows, schema=ALL_SCHEMAS[name])
+    """Rows of table ``name`` as an Arrow table with the contract's schema.
+
+    Built column by column (a missing key is a null, as with ``from_pylist``,
+    which is ~8x slower on these rows).
+    """
+    schema = ALL_SCHEMAS[name]
+    columns = {column: [row.get(column) for row in rows] for column in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 class TableWriter:
