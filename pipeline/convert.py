@@ -91,6 +91,8 @@ def detect_variant(text: str) -> str:
     Most articles are decided from per-character bounds on both counts (see
     :func:`_char_classes`) without converting the sample; the rest are converted.
     """
+    if len(text) <= _SAMPLE and _plainly_simplified(text):
+        return "simplified"
     sample = _NOT_HAN.sub("", text)[:_SAMPLE]
     if not sample:
         return "simplified"
@@ -98,6 +100,20 @@ def detect_variant(text: str) -> str:
     if decided is not None:
         return decided
     return _variant_by_conversion(sample)
+
+
+def _plainly_simplified(text: str) -> bool:
+    """No character of ``text`` is one ``t2s`` may change (nor an unsafe one).
+
+    Then both counts' upper bound on traditional positions is 0, and
+    :func:`_decide_from_bounds` says ``simplified`` whatever the rest: most
+    articles are settled by one search. Only for a text of at most ``_SAMPLE``
+    characters, whose Han characters are all in the sample.
+    """
+    classes = _char_classes()
+    if classes is None or (classes.unsafe is not None and classes.unsafe.search(text)):
+        return False
+    return classes.t_may.search(text) is None
 
 
 def _variant(traditional_only: int, simplified_only: int) -> str:
