@@ -66,6 +66,7 @@ _RUN_TOKEN = (
     rf"|(?<=[^\W_])[多余]|[个個](?=[万亿萬億])|{_SP}(?=[万亿萬億千百]))"
 )
 _RUN_RE = re.compile(rf"(?:{_ARABIC}|[{_CN}几]|数(?=[十百千万亿萬億])){_RUN_TOKEN}{{0,24}}")
+_NUMERAL_START_RE = re.compile(rf"[{_DIGIT_CLASS}{_CN}几数]")  # every numeral run holds one
 _RUN_CHARS_RE = re.compile(rf"[{_DIGIT_CLASS}{_CN}几数点點多余个個.．,，kKwW]+")
 _CN_THEN_ARABIC_RE = re.compile(rf"(?<=[{_CN}])[{_DIGIT_CLASS}]")
 _POINT_OR_COMMA_RE = re.compile(r"[.．,]")
@@ -155,6 +156,14 @@ def _lexicon() -> _Lexicon:
         pre_re=re.compile(rf"(?P<q>{_alternation(pre)}){_SP}{{0,2}}$"),
         post_re=re.compile(rf"{_SP}{{0,2}}(?P<q>{_alternation(post)})"),
     )
+
+
+@cache
+def _hint_scanner() -> Scanner:
+    """Any currency word, unit or sign, or 角/毛/毫/分/仙: running text without one holds no
+    money (:func:`_accept` needs a unit, a currency word, a sign or a minor unit)."""
+    words = sorted(_lexicon().codes, key=len, reverse=True)
+    return Scanner(re.compile("|".join(map(re.escape, words)) + "|[角毛毫分仙]"))
 
 
 @cache
@@ -419,7 +428,9 @@ def find_money(text: str) -> list[MoneyMention]:
     """Every money mention in ``text``, left to right, with exact character offsets."""
     if not isinstance(text, str) or not text:
         return []
-    skip = ignored_spans(text)
+    if not _NUMERAL_START_RE.search(text) or not _hint_scanner().search(text):
+        return []  # no numeral, or nothing that makes one money
+    skip: list[tuple[int, int]] | None = None  # URL spans, found once something is read
     trigger = _trigger_scanner()
     mentions: list[MoneyMention] = []
     pos = 0
@@ -428,7 +439,9 @@ def find_money(text: str) -> list[MoneyMention]:
         if not m:
             break
         found = _scan(text, m.start(), whole=False)
-        if found is None or any(a < found.end and found.start < b for a, b in skip):
+        if found is not None and skip is None:
+            skip = ignored_spans(text)
+        if found is None or any(a < found.end and found.start < b for a, b in skip or ()):
             pos = max(_restart(text, m.end()), m.start() + 1)
             continue
         if mentions and found.start < mentions[-1].end:  # a qualifier overlapping the last one

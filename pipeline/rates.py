@@ -59,6 +59,7 @@ _ANCHOR_RE = re.compile(
     r"|(?P<disc>折)(?![扣叠疊旧舊算合腾騰磨返射服痕线線断斷纸紙])"
 )
 _ANCHOR_SCAN = Scanner(_ANCHOR_RE)  # tried only at % 成 折 个 and the numerals before 分之
+_ANCHOR_HINT_RE = re.compile(r"[%％‰‱分成折]")  # every keyword of _ANCHOR_RE holds one
 _CONNECTORS = (
     "为", "是", "达", "约", "在", "：", ":", "高达", "最高", "最低", "低至", "仅", "仅为",
     "不超过", "可达", "约为", "一般为", "大约", "通常为", "一般", "统一为", "上限为", "不高于",
@@ -344,14 +345,18 @@ def _dress(text: str, raw: _Raw, floor: int, ceiling: int) -> RateMention:
 
 def _raw_rates(text: str) -> list[_Raw]:
     """Rates found from their keywords, left to right, not overlapping, outside URLs."""
-    skip = ignored_spans(text)
+    skip: list[tuple[int, int]] | None = None  # URL spans, found once a rate is read
     raws: list[_Raw] = []
     floor = 0
     for m in _ANCHOR_SCAN.finditer(text):
         if m.start() < floor:
             continue
         raw = _fraction_rate(text, m) if m.group("den") else _suffix_rate(text, m, floor)
-        if raw is None or any(a < raw.end and raw.start < b for a, b in skip):
+        if raw is None:
+            continue
+        if skip is None:
+            skip = ignored_spans(text)
+        if any(a < raw.end and raw.start < b for a, b in skip):
             continue
         raws.append(raw)
         floor = raw.end
@@ -360,7 +365,7 @@ def _raw_rates(text: str) -> list[_Raw]:
 
 def find_rates(text: str) -> list[RateMention]:
     """Every rate in ``text``, left to right, with exact character offsets."""
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or not _ANCHOR_HINT_RE.search(text):
         return []
     raws = _raw_rates(text)
     mentions: list[RateMention] = []
