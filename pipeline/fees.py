@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -34,7 +35,10 @@ __all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
 FEE_COLUMNS = ("fee_type", "amount", "amount_max", "rate", "period", "surface", "sentence")
 
 _SENTENCE_RE = re.compile(r"[^。！？!?；\n]+[。！？!?；]*")
-_CLAUSE_BREAK_RE = re.compile(r"[，,、;；]")
+_SENTENCE_BREAK_RE = re.compile(r"[。！？!?；\n]")
+_CLAUSE_BREAKS = "，,、;；"
+_CLAUSE_BREAK_RE = re.compile(f"[{_CLAUSE_BREAKS}]")
+_CLAUSE_TAIL_RE = re.compile(f"[^{_CLAUSE_BREAKS}]*\\Z")  # searched with an endpos
 _NOT_BEFORE_GLUED = set("0123456789０１２３４５６７８９零一二两三四五六七八九十") | set(
     "今去明本上下前后当同次隔半整每按个"
 )
@@ -51,8 +55,7 @@ _CLAUSE_COST = 15
 _WEAK_COST = 30
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):
     start: int
     end: int
     fee_type: str
@@ -60,8 +63,7 @@ class _Term:
     weak: bool
 
 
-@dataclass(frozen=True)
-class _Number:
+class _Number(NamedTuple):
     start: int
     end: int
     money: MoneyMention | None
@@ -83,9 +85,15 @@ def _alternation(words: list[str]) -> str:
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
-    """Aho-Corasick automaton over fee_terms.tsv: surface -> (fee_type, period, strength)."""
+    """Aho-Corasick automaton over fee_terms.tsv: surface -> (fee_type, period, strength).
+
+    No term holds sentence punctuation or starts or ends with a space, so a term found in
+    a paragraph lies inside one sentence and the paragraph is scanned once.
+    """
     automaton = ahocorasick.Automaton()
     for surface, fee_type, period, strength in read_tsv("fee_terms.tsv"):
+        if _SENTENCE_BREAK_RE.search(surface) or surface != surface.strip():
+            raise ValueError(f"fee term {surface!r} may cross a sentence boundary")
         value = (len(surface), fee_type, None if period == "-" else period, strength)
         automaton.add_word(surface, value)
     automaton.make_automaton()
@@ -111,21 +119,38 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     spans = []
     for m in _SENTENCE_RE.finditer(paragraph):
         start, end = m.span()
-        while start < end and paragraph[start].isspace():
-            start += 1
-        while end > start and paragraph[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
+        if paragraph[start].isspace() or paragraph[end - 1].isspace():
+            text = m.group()
+            kept = text.strip()  # str.strip drops exactly the characters str.isspace accepts
+            if not kept:
+                continue
+            start += len(text) - len(text.lstrip())
+            end = start + len(kept)
+        spans.append((start, end))
     return spans
 
 
-def _terms(sentence: str) -> list[_Term]:
-    terms = []
-    for last, (size, fee_type, period, strength) in _automaton().iter_long(sentence):
-        if strength != "ignore":
-            terms.append(_Term(last + 1 - size, last + 1, fee_type, period, strength == "weak"))
-    return terms
+def _terms_by_sentence(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
+    """(start, end, terms) of each sentence with a fee term, offsets within the sentence.
+
+    The paragraph is scanned once (longest match wins, ``ignore`` terms are dropped).
+    """
+    found = [
+        (last + 1 - size, last + 1, fee_type, period, strength == "weak")
+        for last, (size, fee_type, period, strength) in _automaton().iter_long(paragraph)
+        if strength != "ignore"
+    ]
+    if not found:
+        return []
+    spans = split_sentences(paragraph)
+    starts = [start for start, _ in spans]
+    groups: dict[int, list[_Term]] = {}
+    for start, end, fee_type, period, weak in found:
+        i = bisect_right(starts, start) - 1
+        offset = starts[i]
+        term = _Term(start - offset, end - offset, fee_type, period, weak)
+        groups.setdefault(i, []).append(term)
+    return [(*spans[i], terms) for i, terms in groups.items()]
 
 
 def _numbers(sentence: str) -> list[_Number]:
@@ -223,13 +248,11 @@ def _glued_period(sentence: str, start: int) -> str | None:
 
 def _clause_start(sentence: str, start: int, reach: int) -> int:
     """Up to ``reach`` characters back from ``start``, not across a clause break."""
-    i = start
-    while i > 0 and start - i < reach and not _CLAUSE_BREAK_RE.match(sentence, i - 1):
-        i -= 1
-    return i
+    tail = _CLAUSE_TAIL_RE.search(sentence, max(0, start - reach), start)
+    return tail.start() if tail else start
 
 
-def _row(paragraph: str, offset: int, sentence: str, term: _Term, num: _Number | None) -> dict:
+def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
     start = term.start if num is None else min(term.start, num.start)
     end = term.end if num is None else max(term.end, num.end)
     money = None if num is None or num.money is None else num.money.money
@@ -240,20 +263,16 @@ def _row(paragraph: str, offset: int, sentence: str, term: _Term, num: _Number |
         "amount_max": None if money is None else money.amount_max,
         "rate": rate,
         "period": _period(sentence, term, num),
-        "surface": paragraph[offset + start : offset + end],
+        "surface": sentence[start:end],
         "sentence": sentence,
     }
 
 
-def _sentence_rows(paragraph: str, start: int, end: int) -> list[dict]:
-    """One row per fee term of the sentence ``paragraph[start:end]`` (weak ones need a number)."""
-    sentence = paragraph[start:end]
-    terms = _terms(sentence)
-    if not terms:
-        return []
+def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
+    """One row per fee term of the sentence (weak ones need a number)."""
     pairs = _pair(sentence, terms, _numbers(sentence))
     return [
-        _row(paragraph, start, sentence, term, pairs.get(i))
+        _row(sentence, term, pairs.get(i))
         for i, term in enumerate(terms)
         if i in pairs or not term.weak
     ]
@@ -262,12 +281,9 @@ def _sentence_rows(paragraph: str, start: int, end: int) -> list[dict]:
 def extract_fees(paragraphs: list[str]) -> list[dict]:
     """Fee rows (keys ``FEE_COLUMNS``) for the paragraphs of one article, in text order."""
     rows: list[dict] = []
-    automaton = _automaton()
     for paragraph in paragraphs:
         if not isinstance(paragraph, str) or not paragraph:
             continue
-        if next(automaton.iter(paragraph), None) is None:
-            continue  # no fee word anywhere in it, so in none of its sentences
-        for start, end in split_sentences(paragraph):
-            rows.extend(_sentence_rows(paragraph, start, end))
+        for start, end, terms in _terms_by_sentence(paragraph):
+            rows.extend(_sentence_rows(paragraph[start:end], terms))
     return rows
