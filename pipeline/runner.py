@@ -174,6 +174,9 @@ def warm_up(segmenter: str) -> None:
         build(segmenter)
     except ValueError:  # an unknown segmenter: every article reports it
         return
+    from pipeline.convert import load_converters
+
+    load_converters()  # s2t is only needed by the odd article: open it now all the same
     for record in _WARM_RECORDS:
         for name, table_rows in process_record(record, segmenter=segmenter).items():
             to_arrow(name, table_rows)
