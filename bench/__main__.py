@@ -155,6 +155,10 @@ def main() -> int:
     )
     bench.runs["rerun-large"] = rerun
     _log(f"rerun-large: {rerun['seconds']:.2f} s (up to date: {rerun['up_to_date']})")
+    startup = {
+        seg: measure({"startup": True, "segmenter": seg})["seconds"] for seg in ("jieba", "rjieba")
+    }
+    _log("start-up per worker: " + ", ".join(f"{k} {v:.2f} s" for k, v in startup.items()))
     _log("rjieba vs jieba token boundaries")
     agreement = boundary_agreement(OUT / "runs" / "jieba-1w")
 
@@ -181,6 +185,7 @@ def main() -> int:
         "local_2w_rjieba_mbps": small2["mbps"],
         "dask_2w_rjieba_mbps": dask2["mbps"],
         "boundaries": agreement,
+        "startup_seconds": startup,
     }
     results = {
         "machine": {
@@ -257,6 +262,8 @@ def table(results: dict[str, Any]) -> str:
         j = m["stage_mbps_jieba"].get(stage, float("nan"))
         r = m["stage_mbps_rjieba"].get(stage, float("nan"))
         rows.append((f"  {stage}", f"{j:8.2f} | {r:8.2f}", ""))
+    for seg, seconds in m.get("startup_seconds", {}).items():
+        rows.append((f"start-up of a worker process, {seg}", f"{seconds:.2f} s", ""))
     local2, dask2 = runs["rjieba-2w-small"], runs["dask-rjieba-2w-small"]
     rows.append(
         (

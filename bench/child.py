@@ -2,7 +2,8 @@
 
 The spec names ``raw``, ``out``, ``workers``, ``segmenter``, ``engine`` (``local``
 or ``dask``), ``force`` and ``lcut`` (then, after the run, time plain
-``Tokenizer.lcut`` on the paragraphs of the cleaned text, in this process). The
+``Tokenizer.lcut`` on the paragraphs of the cleaned text, in this process).
+With ``startup`` it only times a worker's start-up (import and warm-up). The
 result (run seconds, CPU seconds of the run including its worker processes,
 manifest figures) is printed as one JSON line on stdout.
 """
@@ -49,7 +50,23 @@ def _cpu_seconds() -> float:
     return total
 
 
+def _startup(segmenter: str) -> dict[str, Any]:
+    """Seconds a fresh worker process spends importing the pipeline and warming up."""
+    started = time.perf_counter()
+    from pipeline.runner import warm_up
+
+    imported = time.perf_counter()
+    warm_up(segmenter)
+    return {
+        "import_seconds": imported - started,
+        "warm_up_seconds": time.perf_counter() - imported,
+        "seconds": time.perf_counter() - started,
+    }
+
+
 def main(spec: dict[str, Any]) -> dict[str, Any]:
+    if spec.get("startup"):
+        return _startup(spec.get("segmenter", "jieba"))
     from pipeline.runner import Options, run
 
     options = Options(
