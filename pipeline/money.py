@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
-from pipeline.scanner import Scanner
+from pipeline.scanner import Scanner, char_class, first_chars
 
 __all__ = ["Money", "MoneyMention", "find_money", "parse_money"]
 
@@ -218,16 +218,33 @@ def _read_cents(text: str, pos: int, colloquial: bool) -> tuple[float, int]:
     return value, m.end()
 
 
-def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
-    """Read a numeral and its unit (元, 美元, 角 ...) starting at ``pos``."""
+def _numeral_run(text: str, pos: int) -> re.Match[str] | None:
+    """The numeral starting at ``pos`` (100，200元 is a list: the run stops at 100)."""
     run = _RUN_RE.match(text, pos)
     if not run:
         return None
     comma = run.group().find("，")
     if comma > 0 and not _POINT_OR_COMMA_RE.search(run.group()):
-        run = _RUN_RE.match(text, pos, pos + comma)  # 100，200元 is a list, not 100200
-        if not run:
-            return None
+        return _RUN_RE.match(text, pos, pos + comma)
+    return run
+
+
+@cache
+def _go_on_re() -> re.Pattern[str]:
+    """First characters of what can follow a numeral and make it money: a unit or currency
+    word, 角/分, (含) or a range dash. A bare numeral followed by none of them is no money."""
+    tails = (_lexicon().after_re, _MINOR_RE, _INCL_RE, _RANGE_SEP_RE)
+    firsts = [first_chars(tail) for tail in tails]
+    if any(chars is None for chars in firsts):
+        return re.compile("")  # not known: anything may follow
+    return char_class(frozenset().union(*firsts))
+
+
+def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
+    """Read a numeral and its unit (元, 美元, 角 ...) starting at ``pos``."""
+    run = _numeral_run(text, pos)
+    if not run:
+        return None
     parsed = parse_number_range(run.group())
     if parsed is None:
         return None
@@ -378,6 +395,10 @@ def _scan(text: str, start: int, whole: bool) -> _Found | None:
     sign = lex.before_re.match(text, pos)
     if sign:
         prefix, pos = lex.codes[sign.group("cur")][0], sign.end()
+    elif not whole:  # cheap test first: without a sign, the numeral needs a unit after it
+        run = _numeral_run(text, pos)
+        if run is None or not _go_on_re().match(text, run.end()):
+            return None
     first = _read_amount(text, pos, whole)
     if first is None:
         return None
