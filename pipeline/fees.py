@@ -156,10 +156,12 @@ def _terms_by_sentence(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
 def _numbers(sentence: str) -> list[_Number]:
     """Money and rate mentions (discounts left out), in order, without overlaps."""
     found = [_Number(m.start, m.end, m, None, m.start) for m in find_money(sentence)]
-    for r in find_rates(sentence):
-        if r.kind != "discount":
-            base_end = r.start + r.surface.find(r.base) + len(r.base) if r.base else r.start
-            found.append(_Number(r.start, r.end, None, r, base_end))
+    rates = [r for r in find_rates(sentence) if r.kind != "discount"]
+    if not rates:
+        return found  # money mentions come in order, without overlaps
+    for r in rates:
+        base_end = r.start + r.surface.find(r.base) + len(r.base) if r.base else r.start
+        found.append(_Number(r.start, r.end, None, r, base_end))
     found.sort(key=lambda n: (n.start, -n.end))
     kept: list[_Number] = []
     for n in found:
@@ -270,7 +272,8 @@ def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
 
 def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
     """One row per fee term of the sentence (weak ones need a number)."""
-    pairs = _pair(sentence, terms, _numbers(sentence))
+    numbers = _numbers(sentence)
+    pairs = _pair(sentence, terms, numbers) if numbers else {}
     return [
         _row(sentence, term, pairs.get(i))
         for i, term in enumerate(terms)
