@@ -1,6 +1,6 @@
 """Main-text extraction from a decoded HTML page: title, canonical url and body blocks.
 
-``extract_html(html) -> HtmlPage`` never raises. Pages are parsed with ``lxml.html``
+``extract_html(html) -> HtmlPage`` never raises. Pages are parsed with lxml's HTML parser
 (libxml2); BeautifulSoup's ``html.parser`` is only the fallback for documents libxml2
 gives up on (nesting beyond its 2048-level limit, or no tree at all), converted to an lxml
 tree so the rest of the code sees one kind of tree.
@@ -39,9 +39,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
 from pipeline.document import Block, Removal
@@ -81,6 +81,7 @@ class _Rules:
     patterns: dict[str, re.Pattern[str]]
     punctuation_re: re.Pattern[str]  # one character of ``punctuation``
     hint_res: dict[str, re.Pattern[str]]  # any substring hint of a class_hints group
+    hint_memo: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     def match(self, name: str, text: str) -> bool:
         """Whether pattern ``name`` (``*_re`` key without the suffix) matches at the start."""
@@ -130,7 +131,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[^\S\n\u3000\xa0]*\n\s*(?=[{_CJK}])")
-_SPACE = re.compile(r"\s+")
 # display:none only: WeChat articles ship their body as visibility:hidden until a script runs
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+")
@@ -139,14 +139,27 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def normalise_space(text: str) -> str:
-    """Join source line breaks between CJK characters, collapse other whitespace, strip."""
+    """Join source line breaks between CJK characters, collapse other whitespace, strip.
+
+    ``str.split()`` splits on exactly the characters ``\\s`` matches (``str.isspace``), so
+    the join is ``re.sub(r"\\s+", " ", text).strip()`` without the regex.
+    """
     if "\n" in text:  # every line break to join holds one
         text = _CJK_BREAK.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _visible_len(text: str) -> int:
     return len(text) - text.count(" ")
+
+
+def _solid_len(text: str) -> int:
+    """Non-whitespace characters: ``_visible_len(normalise_space(text))`` without the regexes.
+
+    ``normalise_space`` only drops or collapses whitespace (``\\s``, the same set as
+    ``str.split``), so what it leaves besides single spaces is exactly this.
+    """
+    return len("".join(text.split()))
 
 
 def _key(text: str) -> str:
@@ -164,14 +177,18 @@ def _prepare(html: str) -> str:
 
 
 def _parse(html: str) -> Element | None:
-    """Parse with lxml; fall back to BeautifulSoup when libxml2 stops short or fails."""
+    """Parse with lxml; fall back to BeautifulSoup when libxml2 stops short or fails.
+
+    The plain ``etree.HTMLParser`` builds the same tree as ``lxml.html``'s but without
+    its per-element Python class lookup, which made every element visit dearer.
+    """
     if not html.strip():
         return None
-    parser = lxml.html.HTMLParser(
+    parser = etree.HTMLParser(
         remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
     )
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
+        root = etree.fromstring(html, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
     if root is not None and not any(e.level_name == "FATAL" for e in parser.error_log):
@@ -225,7 +242,7 @@ def _append_text(parent: Element, last: Element | None, text: str) -> None:
 # ----------------------------------------------------------------------------- walking
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     """A block before selection: text plus the block-level element it came from."""
 
@@ -258,11 +275,46 @@ class _ItemFrame:
     started: bool = False
 
 
-_START, _END, _TAIL = 0, 1, 2
 _INNER_BLOCKS = (
     "p", "div", "table", "ul", "ol", "dl", "pre", "blockquote", "section", "article", "li",
     "h1", "h2", "h3", "h4", "h5", "h6",
 )  # fmt: skip
+_CELLS = ("td", "th")
+
+
+class _NodeWalk:
+    """``etree.iterwalk``'s start/end events over every node, comments and PIs included.
+
+    Only for trees that hold such nodes (iterwalk skips them, tails and all); parsed pages
+    never do, since the parser removes them.
+    """
+
+    def __init__(self, root: Element) -> None:
+        self._root = root
+        self._descend = True
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        stack: list[tuple[bool, Any]] = [(False, self._root)]
+        while stack:
+            end, node = stack.pop()
+            if end:
+                yield "end", node
+                continue
+            stack.append((True, node))
+            self._descend = True
+            yield "start", node
+            if self._descend:
+                stack.extend((False, child) for child in reversed(node))
+
+    def skip_subtree(self) -> None:
+        self._descend = False
+
+
+def _events(root: Element) -> Any:
+    """Start/end events over ``root`` from libxml2 (C), unless the tree holds comments/PIs."""
+    if next(root.iter(etree.Comment, etree.PI, etree.Entity), None) is None:
+        return etree.iterwalk(root, events=("start", "end"))
+    return _NodeWalk(root)
 
 
 class _Walker:
@@ -276,84 +328,99 @@ class _Walker:
         self.rules = rules
         self.blocks: list[_Raw] = []
         self.spans: dict[Element, tuple[int, int]] = {}
-        self._starts: dict[Element, int] = {}
-        self._pieces: list[tuple[str, bool]] = []
-        self._owners: list[Element] = []
+        self._pieces: list[str] = []  # text run since the last block boundary
+        self._linked: list[int] = []  # indices of the pieces inside an <a>
+        self._owners: list[Element] = []  # entered block-level elements, innermost last
+        self._starts: list[int] = []  # first block index of each owner
         self._lists: list[_ListFrame | _ItemFrame] = []
         self._list_count = 0
-        self._links = 0
         self._pre = 0
-        self._row: Element | None = None
+        self._special = rules.pre | rules.lists | {"li", "tr"}  # blocks _open must see
 
     def walk(self, root: Element) -> None:
-        """Visit ``root`` depth-first with an explicit stack."""
-        stack: list[tuple[int, Any]] = [(_START, root)]
-        while stack:
-            op, node = stack.pop()
-            if op == _TAIL:
-                if node.tail:
-                    self._pieces.append((node.tail, self._links > 0))
-            elif op == _END:
-                self._leave(node)
-            elif not self._skip(node):
-                self._enter(node)
-                stack.append((_END, node))
-                for child in reversed(node):
-                    stack.append((_TAIL, child))
-                    stack.append((_START, child))
-                if node.text:
-                    self._pieces.append((node.text, self._links > 0))
-        self._flush()
+        """Visit ``root`` depth-first on libxml2's iterator; skipped subtrees are not entered.
 
-    def _skip(self, el: Any) -> bool:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in self.rules.drop:
-            return True
-        if el.get("hidden") is not None:
-            return True
-        style = el.get("style")
-        if style and _HIDDEN_STYLE.search(style):
-            return True
-        return tag in self.rules.soft_drop and not _has_prose(el)
-
-    def _enter(self, el: Element) -> None:
-        tag = el.tag
-        if tag == "a":
-            self._links += 1
-        if tag == "br" or (tag in ("td", "th") and self._row is not None):
-            if self._row is not None:
-                self._pieces.append((" ", False))
-            elif self._pre:
-                self._pieces.append(("\n", False))
+        A skipped element still contributes its tail (the text after it belongs to its
+        parent); the root's tail is outside every block and never emitted.
+        """
+        rules = self.rules
+        drop, soft_drop, block, special = rules.drop, rules.soft_drop, rules.block, self._special
+        pieces, linked, owners, starts = self._pieces, self._linked, self._owners, self._starts
+        blocks, spans = self.blocks, self.spans
+        links = 0
+        row: Element | None = None
+        skipped: Element | None = None
+        events = _events(root)
+        for event, el in events:
+            if event == "start":
+                tag = el.tag
+                if (
+                    not isinstance(tag, str)
+                    or tag in drop
+                    or el.get("hidden") is not None
+                    or ((style := el.get("style")) and _HIDDEN_STYLE.search(style))
+                    or (tag in soft_drop and not _has_prose(el))
+                ):
+                    events.skip_subtree()
+                    skipped = el
+                    continue
+                if tag == "a":
+                    links += 1
+                elif tag == "br" or (row is not None and tag in _CELLS):
+                    if row is not None:
+                        pieces.append(" ")
+                    elif self._pre:
+                        pieces.append("\n")
+                    elif pieces:
+                        self._flush()
+                elif row is None and tag in block:
+                    if pieces:
+                        self._flush()
+                    starts.append(len(blocks))
+                    owners.append(el)
+                    if tag in special and self._open(el, tag):
+                        row = el
+                text = el.text
+                if text:
+                    if links:
+                        linked.append(len(pieces))
+                    pieces.append(text)
+                continue
+            if el is skipped:
+                skipped = None
             else:
-                self._flush()
-            return
-        if tag not in self.rules.block or self._row is not None:
-            return
+                if links and el.tag == "a":
+                    links -= 1
+                if owners and owners[-1] is el:
+                    if pieces:
+                        self._flush()
+                    if el is row:
+                        row = None
+                    spans[el] = (starts.pop(), len(blocks))
+                    owners.pop()
+                    if (tag := el.tag) in special:
+                        self._close(tag)
+            tail = el.tail
+            if tail:
+                if links:
+                    linked.append(len(pieces))
+                pieces.append(tail)
         self._flush()
-        self._starts[el] = len(self.blocks)
-        self._owners.append(el)
+
+    def _open(self, el: Element, tag: str) -> bool:
+        """Open a pre, list, item or row; True when ``el`` is a table row of inline cells."""
         if tag in self.rules.pre:
             self._pre += 1
         if tag in self.rules.lists:
             self._open_list(el, tag == "ol")
         elif tag == "li":
             self._open_item(el)
-        elif tag == "tr" and _is_flat_row(el):
-            self._row = el
+        elif tag == "tr":
+            return _is_flat_row(el)
+        return False
 
-    def _leave(self, el: Element) -> None:
-        tag = el.tag
-        if tag == "a":
-            self._links -= 1
-        start = self._starts.pop(el, None)
-        if start is None:
-            return
-        self._flush()
-        if el is self._row:
-            self._row = None
-        self.spans[el] = (start, len(self.blocks))
-        self._owners.pop()
+    def _close(self, tag: str) -> None:
+        """Close what ``_open`` opened (the element's text is already flushed)."""
         if tag in self.rules.pre:
             self._pre -= 1
         if (tag in self.rules.lists or tag == "li") and self._lists:
@@ -379,29 +446,39 @@ class _Walker:
         self._lists.append(_ItemFrame(frame, number, _drawn_number(el)))
 
     def _flush(self) -> None:
-        pieces, self._pieces = self._pieces, []
-        if not pieces or not self._owners:
-            return
-        for line in _split_lines(pieces) if self._pre else [pieces]:
-            text = normalise_space("".join(t for t, _ in line))
-            if text:
-                links = sum(_visible_len(normalise_space(t)) for t, in_link in line if in_link)
-                self._emit(text, links)
+        """Emit the pending text run as one block (one per line inside ``<pre>``)."""
+        pieces, linked = self._pieces, self._linked
+        if pieces and self._owners:
+            if self._pre:
+                flags = [False] * len(pieces)
+                for i in linked:
+                    flags[i] = True
+                for line in _split_lines(list(zip(pieces, flags, strict=True))):
+                    text = normalise_space("".join(t for t, _ in line))
+                    if text:
+                        self._emit(text, sum(_solid_len(t) for t, in_link in line if in_link))
+            else:
+                text = normalise_space(pieces[0] if len(pieces) == 1 else "".join(pieces))
+                if text:
+                    self._emit(text, sum(_solid_len(pieces[i]) for i in linked) if linked else 0)
+        pieces.clear()
+        linked.clear()
 
     def _emit(self, text: str, links: int) -> None:
         owner = self._owners[-1]
-        kind, list_id, chars = "p", None, _visible_len(text)
-        top = self._lists[-1] if self._lists else None
-        if isinstance(top, _ItemFrame):
-            list_id = top.frame.list_id
-            if not top.started:
-                if top.marker is not None and text == top.marker:
-                    return  # the page's own number box: it prefixes the item's next line
-                kind = "li"
-                text = self._number_item(top, text)
-                top.started = True
-        elif isinstance(top, _ListFrame):
-            kind, list_id = "li", top.list_id
+        kind, list_id, chars = "p", None, len(text) - text.count(" ")
+        if self._lists:
+            top = self._lists[-1]
+            if isinstance(top, _ItemFrame):
+                list_id = top.frame.list_id
+                if not top.started:
+                    if top.marker is not None and text == top.marker:
+                        return  # the page's own number box: it prefixes the item's next line
+                    kind = "li"
+                    text = self._number_item(top, text)
+                    top.started = True
+            else:
+                kind, list_id = "li", top.list_id
         elif owner.tag in self.rules.heading:
             kind = "h"
         punct = len(self.rules.punctuation_re.findall(text))
@@ -423,10 +500,20 @@ _DRAWN_NUMBER = re.compile(r"\d{1,3}[.、．:：]?")
 
 def _drawn_number(li: Element) -> str | None:
     """The text of an item's first child when it is only a number (``<span>1</span>``)."""
-    if (li.text or "").strip() or not len(li) or li[0].tag in _LIST_LIKE:
+    if (li.text or "").strip() or not len(li):
         return None
+    first = li[0]
+    tag = first.tag
+    if tag in _LIST_LIKE:
+        return None
+    if isinstance(tag, str) and not len(first):  # its text is all that itertext() gives
+        text = first.text or ""
+        if len(text) > 12:
+            return None
+        text = text.strip()
+        return text if _DRAWN_NUMBER.fullmatch(text) else None
     pieces: list[str] = []
-    for piece in li[0].itertext():
+    for piece in first.itertext():
         pieces.append(piece)
         if len(pieces) > 3 or sum(map(len, pieces)) > 12:
             return None  # more than a number: stop early, the item may be huge
@@ -481,11 +568,9 @@ class _Stats:
     """Prefix sums over raw blocks: any element's totals in O(1) from its span."""
 
     def __init__(self, blocks: list[_Raw]) -> None:
-        self.chars, self.links, self.punct = [0], [0], [0]
-        for b in blocks:
-            self.chars.append(self.chars[-1] + b.chars)
-            self.links.append(self.links[-1] + min(b.link_chars, b.chars))
-            self.punct.append(self.punct[-1] + b.punct)
+        self.chars = list(accumulate([b.chars for b in blocks], initial=0))
+        self.links = list(accumulate([min(b.link_chars, b.chars) for b in blocks], initial=0))
+        self.punct = list(accumulate([b.punct for b in blocks], initial=0))
 
     def text(self, span: tuple[int, int]) -> int:
         return self.chars[span[1]] - self.chars[span[0]]
@@ -502,19 +587,32 @@ class _Stats:
 
 def _hinted(el: Element, rules: _Rules, group: str) -> int:
     """How many of ``el``'s class and id attributes carry a hint of ``group``."""
-    _, tokens = rules.class_hints[group]
-    substrings = rules.hint_res[group]
     count = 0
     for attr in ("class", "id"):
         value = el.get(attr)
-        if not value:
-            continue
-        low = value.lower()
-        if substrings.search(low) or not tokens.isdisjoint(
-            _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower())
-        ):
+        if value and group in _value_hints(value, rules):
             count += 1
     return count
+
+
+_HINT_MEMO_MAX = 20_000  # class/id values remembered; pages of one site share most of them
+
+
+def _value_hints(value: str, rules: _Rules) -> frozenset[str]:
+    """The ``class_hints`` groups one class or id value carries (memoised in ``rules``)."""
+    memo = rules.hint_memo
+    hints = memo.get(value)
+    if hints is None:
+        if len(memo) >= _HINT_MEMO_MAX:
+            memo.clear()
+        low = value.lower()
+        words = _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower())
+        hints = memo[value] = frozenset(
+            group
+            for group, (_, tokens) in rules.class_hints.items()
+            if rules.hint_res[group].search(low) or not tokens.isdisjoint(words)
+        )
+    return hints
 
 
 def _class_weight(el: Element, rules: _Rules) -> float:
@@ -568,22 +666,32 @@ class _Scorer:
 
     def _score(self) -> dict[Element, float]:
         raw: dict[Element, float] = {}
+        chains: dict[Element, list[tuple[Element, int, bool]]] = {}
         for b in self.blocks:
             if b.chars < 10 or b.link_ratio > 0.5 or _is_meta_line(b, self.rules):
                 continue
             start = b.owner
-            if start.tag in self.rules.paragraph and start.getparent() is not None:
-                start = start.getparent()
+            if start.tag in self.rules.paragraph and (parent := start.getparent()) is not None:
+                start = parent
+            chain = chains.get(start)
+            if chain is None:
+                chain = chains[start] = self._chain(start)
             value = _paragraph_score(b)
-            for level, anc in enumerate(_block_ancestors(start, self.rules, 5)):
-                if anc not in self.spans:
-                    continue
+            for anc, divisor, widget in chain:
                 if anc not in raw:
                     raw[anc] = self.rules.tag_base.get(anc.tag, 0) + self.weight(anc)
-                raw[anc] += value / (1 if level == 0 else 2 if level == 1 else level * 3)
-                if self.is_widget(anc):
+                raw[anc] += value / divisor
+                if widget:
                     value *= _WIDGET_FACTOR  # text of a comment box barely counts further up
         return {el: s * self._factor(el) for el, s in raw.items()}
+
+    def _chain(self, start: Element) -> list[tuple[Element, int, bool]]:
+        """The candidates fed from ``start`` up: (element, score divisor, is widget)."""
+        return [
+            (anc, 1 if level == 0 else 2 if level == 1 else level * 3, self.is_widget(anc))
+            for level, anc in enumerate(_block_ancestors(start, self.rules, 5))
+            if anc in self.spans
+        ]
 
     def _factor(self, el: Element) -> float:
         """Link density discount, and a heavy one for comment/related/share-like boxes."""
