@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["extract_steps"]
 
@@ -60,9 +60,13 @@ _SENT_END = "。！？!?；;"
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _WS_RE = re.compile(r"\S+")
+_SPACE_RE = re.compile(r"\s")
+# a run of non-space, and more runs after single spaces between ASCII letters or digits
+_CHUNK_RE = re.compile(r"\S+(?:(?<=[A-Za-z0-9])\s(?=[A-Za-z0-9])\S+)*")
 _LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
 # the lookbehind starts a match only where a run starts: linear on long runs of spaces
 _TRAIL_SEP_RE = re.compile(r"(?<![\s；;，,、])[\s；;，,、]+$")
+_TRAIL_SEPS = "；;，,、"  # with whitespace: what _TRAIL_SEP_RE removes
 _NOT_HEADING_RE = re.compile(r"[。；;！!，,]")
 _DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -106,9 +110,8 @@ def _strong_branches() -> frozenset[int]:
     return frozenset(i for i, f in enumerate(_rules()["marker_families"]) if f["strong"])
 
 
-@cache
-def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """One alternation over all marker families, and the family name of each branch."""
+def _marker_alternation() -> tuple[str, str, tuple[str, ...]]:
+    """Regex alternation over all marker families, its first-character class, branch names."""
     rules = _rules()
     cls = "".join(re.escape(ch) for ch in rules["boundary_chars"])
     prefixes = {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}
@@ -117,8 +120,32 @@ def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
         body = fam["pattern"].replace("(?P<n>", f"(?P<n{i}>")
         parts.append(f"(?P<f{i}>{prefixes[fam['boundary']]}{body})")
         names.append(fam["name"])
-    first = f"(?=[{rules['marker_first_chars']}])"  # fail fast where no marker can start
-    return re.compile(first + "(?:" + "|".join(parts) + ")"), tuple(names)
+    return "(?:" + "|".join(parts) + ")", f"[{rules['marker_first_chars']}]", tuple(names)
+
+
+@cache
+def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One alternation over all marker families, and the family name of each branch."""
+    alternation, first, names = _marker_alternation()
+    # fail fast where no marker can start
+    return re.compile(f"(?={first}){alternation}"), names
+
+
+@cache
+def _marker_scan() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
+    """Markers found in one C scan, and each branch group's (family name, number group).
+
+    The pattern opens with the first-character class, so ``re`` skips to those characters
+    in C, and tries the alternation there in a lookbehind: a match is that one character,
+    the marker is the span of its branch group. It reports every position where a marker
+    starts, overlapping ones too (:func:`_find_marks` skips those, as ``finditer`` would).
+    """
+    alternation, first, names = _marker_alternation()
+    regex = re.compile(f"{first}(?<=(?={alternation}).)")
+    groups = {
+        regex.groupindex[f"f{i}"]: (n, regex.groupindex[f"n{i}"]) for i, n in enumerate(names)
+    }
+    return regex, groups
 
 
 def _seq_alternation() -> str:
@@ -154,16 +181,39 @@ def _colon_first_re() -> re.Pattern[str]:
     return re.compile(r"[:：。！？!?；;][ \t\u3000]{0,3}(" + first + r")[\s,，:：、]*")
 
 
+@cache
+def _first_word_re() -> re.Pattern[str]:
+    """Any first sequence word (首先)."""
+    return _any_re(_rules()["sequence_words"]["first"])
+
+
+def _has_first_word(text: str) -> bool:
+    """Whether ``text`` holds a first sequence word (首先)."""
+    return _first_word_re().search(text) is not None
+
+
+def _any_re(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation that finds any of ``words`` (a substring test scanned in C)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
+
+@cache
+def _words_re(key: str) -> re.Pattern[str]:
+    """Any word of list ``key``."""
+    return _any_re(_words(key))
+
+
 def _has(text: str | None, key: str) -> bool:
     """Whether ``text`` contains any word of list ``key``."""
-    return bool(text) and any(w in text for w in _words(key))
+    if not text:
+        return False
+    return _words_re(key).search(text) is not None
 
 
 # ---------------------------------------------------------------- data
 
 
-@dataclass(frozen=True)
-class _Mark:
+class _Mark(NamedTuple):
     """A step marker found in a paragraph: its family, number, text and span."""
 
     family: str
@@ -182,6 +232,7 @@ class _Plain:
     pos: int
     text: str
     brk: bool  # reads as (or holds) a section heading
+    heading: bool = False  # reads as a section heading itself (:func:`_is_heading`)
     consumed: bool = False
 
 
@@ -273,33 +324,32 @@ def _is_sentence(text: str) -> bool:
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Whitespace-separated chunks (offset, text); a space between ASCII words does not split."""
-    out: list[tuple[int, str]] = []
-    for m in islice(_WS_RE.finditer(text), MAX_CHUNKS):
-        if out:
-            start, prev = out[-1]
-            if _is_word_char(prev[-1]) and _is_word_char(m.group()[0]):
-                if m.start() == start + len(prev) + 1:
-                    out[-1] = (start, text[start : m.end()])
-                    continue
-        out.append((m.start(), m.group()))
-    return out
+    return [(m.start(), m.group()) for m in _CHUNK_RE.finditer(text, 0, _chunks_end(text))]
 
 
-def _is_word_char(ch: str) -> bool:
-    """An ASCII letter or digit (a space between two of them does not split chunks)."""
-    return ch.isascii() and ch.isalnum()
+def _chunk_texts(text: str) -> list[str]:
+    """The texts of :func:`_chunks`."""
+    return _CHUNK_RE.findall(text, 0, _chunks_end(text))
 
 
-def _heading_chunk(chunks: list[tuple[int, str]], first: int) -> int | None:
+def _chunks_end(text: str) -> int:
+    """Where the examined chunks end: after the first ``MAX_CHUNKS`` runs of non-space."""
+    if len(text) < 2 * MAX_CHUNKS - 1:  # too short to hold that many runs
+        return len(text)
+    last = next(islice(_WS_RE.finditer(text), MAX_CHUNKS - 1, None), None)
+    return len(text) if last is None else last.end()
+
+
+def _heading_chunk(chunks: list[str], first: int) -> int | None:
     """Index of the first chunk (from ``first``) that is a heading embedded in running text."""
     for c in range(first, len(chunks)):
-        w = chunks[c][1]
+        w = chunks[c]
+        if c > 0 and chunks[c - 1][-1] not in _SENT_END:
+            continue
         if len(w) < 4 or not _is_heading(w):
             continue
-        if c > 0 and chunks[c - 1][1][-1] not in _SENT_END:
-            continue
         if c + 1 < len(chunks):
-            if _is_sentence(chunks[c + 1][1]):
+            if _is_sentence(chunks[c + 1]):
                 return c
         elif c > 0:
             return c
@@ -313,7 +363,20 @@ def _key(text: str) -> str:
 
 def _clean_content(text: str) -> str:
     """Step text without the separator after the marker or trailing list punctuation."""
-    return _TRAIL_SEP_RE.sub("", _LEAD_SEP_RE.sub("", text, count=1))
+    if (lead := _LEAD_SEP_RE.match(text)) is not None:
+        text = text[lead.end() :]
+    return _rstrip_seps(text)
+
+
+def _rstrip_seps(text: str) -> str:
+    """``text`` without its trailing run of spaces and list punctuation (``_TRAIL_SEP_RE``).
+
+    Stripping spaces, punctuation, spaces in C finds the run unless it alternates more.
+    """
+    stripped = text.rstrip().rstrip(_TRAIL_SEPS).rstrip()
+    if stripped and stripped[-1] in _TRAIL_SEPS:
+        return _TRAIL_SEP_RE.sub("", text)
+    return stripped
 
 
 def _title(content: str) -> str | None:
@@ -335,14 +398,21 @@ def _title(content: str) -> str | None:
 
 
 def _find_marks(para: str) -> list[_Mark]:
-    """All marker candidates in a paragraph (bounded)."""
-    regex, names = _marker_re()
+    """All marker candidates in a paragraph (bounded), as ``finditer`` of the alternation."""
+    regex, groups = _marker_scan()
     out: list[_Mark] = []
-    for m in islice(regex.finditer(para), MAX_MARKS_PER_PARA):
-        i = int(m.lastgroup[1:])  # type: ignore[index]
-        number = _to_int(m.group(f"n{i}"))
+    end = seen = 0
+    for m in regex.finditer(para):
+        family, n = groups[m.lastindex]  # type: ignore[index]
+        start, stop = m.span(m.lastindex)  # type: ignore[arg-type]
+        if start < end:  # inside the previous marker
+            continue
+        if seen == MAX_MARKS_PER_PARA:
+            break
+        end, seen = stop, seen + 1
+        number = _to_int(m.group(n))
         if number > 0:
-            out.append(_Mark(names[i], number, m.group(), m.start(), m.end()))
+            out.append(_Mark(family, number, para[start:stop], start, stop))
     return out
 
 
@@ -350,6 +420,8 @@ def _seq_marks(para: str) -> list[_Mark]:
     """One run of clauses opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
     seq = _rules()["sequence_words"]
     out: list[_Mark] = []
+    if not _has_first_word(para):  # a run opens with a first word
+        return out
     for m in islice(_seq_inline_re().finditer(para), MAX_MARKS_PER_PARA):
         word = m.group(1)
         if word in seq["first"]:
@@ -387,7 +459,7 @@ def _accept(marks: list[_Mark], carried: dict[str, int]) -> list[_Mark]:
 def _cut_tail(content: str, allow_intro: bool) -> tuple[str, str]:
     """Split the last run-together item from a heading / intro that follows it in the paragraph."""
     chunks = _chunks(content)
-    c = _heading_chunk(chunks, 1)
+    c = _heading_chunk([w for _, w in chunks], 1)
     if c is not None:
         s = chunks[c][0]
         return content[:s], content[s:]
@@ -400,11 +472,18 @@ def _cut_tail(content: str, allow_intro: bool) -> tuple[str, str]:
     return content, ""
 
 
-def _plain(items: list[_Item], para: int, pos: int, text: str) -> None:
-    """Append a plain segment, noting whether it holds a heading."""
-    chunks = _chunks(text)
-    brk = _is_heading(text) or (len(chunks) > 1 and _heading_chunk(chunks, 0) is not None)
-    items.append(_Plain(len(items), para, pos, text, brk))
+def _plain(items: list[_Item], para: int, pos: int, text: str, heading: bool) -> None:
+    """Append a plain segment, noting whether it is (``heading``) or holds a heading."""
+    brk = heading or _holds_heading(text)
+    items.append(_Plain(len(items), para, pos, text, brk, heading))
+
+
+def _holds_heading(text: str) -> bool:
+    """A heading chunk embedded in running text (text without whitespace is one chunk)."""
+    if _SPACE_RE.search(text) is None:
+        return False
+    chunks = _chunk_texts(text)
+    return len(chunks) > 1 and _heading_chunk(chunks, 0) is not None
 
 
 def _segment(paragraphs: list[str]) -> list[_Item]:
@@ -414,12 +493,13 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
     for pi, para in enumerate(paragraphs):
         marks = _accept(_find_marks(para), carried) or _seq_marks(para)
         if not marks:
-            if _is_heading(para):
+            heading = _is_heading(para)
+            if heading:
                 carried.clear()
-            _plain(items, pi, 0, para)
+            _plain(items, pi, 0, para, heading)
             continue
         if preamble := para[: marks[0].start].strip():
-            _plain(items, pi, 0, preamble)
+            _plain(items, pi, 0, preamble, _is_heading(preamble))
         inline = len(marks) > 1 or marks[0].start > 0
         for k, mk in enumerate(marks):
             nxt = marks[k + 1] if k + 1 < len(marks) else None
@@ -430,8 +510,8 @@ def _segment(paragraphs: list[str]) -> list[_Item]:
             text = _clean_content(content)
             unit = _Unit(len(items), pi, mk.start, mk.family, mk.number, mk.marker, text, inline)
             items.append(unit)
-            if tail.strip():
-                _plain(items, pi, mk.end + len(content), tail.strip())
+            if tail := tail.strip():
+                _plain(items, pi, mk.end + len(content), tail, _is_heading(tail))
             carried[mk.family] = mk.number
     return items
 
@@ -457,7 +537,8 @@ def _mark_sequences(items: list[_Item]) -> list[_Item]:
                 content = _clean_content(p.text[end:])
                 unit = _Unit(p.idx, p.para, p.pos + start, SEQ_FAMILY, n, word, content, False)
                 lead = p.text[:start].strip()
-                new[p.idx] = [_Plain(p.idx, p.para, p.pos, lead, False), unit] if lead else [unit]
+                plain = _Plain(p.idx, p.para, p.pos, lead, False, _is_heading(lead))
+                new[p.idx] = [plain, unit] if lead else [unit]
         run.clear()
 
     for it in items:
@@ -666,9 +747,9 @@ def _context(items: list[_Item], start: int, bodies: bool) -> tuple[str | None, 
         if not isinstance(it, _Plain) or (it.consumed and not bodies):
             break
         seen += 1
-        if _is_heading(it.text):
+        if it.heading:
             return it.text.strip(), intro
-        chunks = [w for _, w in _chunks(it.text[-TAIL:])]
+        chunks = _chunk_texts(it.text[-TAIL:])
         if chunks and intro is None:
             sentences = [x for x in _SENT_SPLIT_RE.findall(chunks[-1]) if x.strip()]
             intro = sentences[-1].strip() if sentences else None
@@ -736,8 +817,11 @@ def _toc_keys(items: list[_Item]) -> dict[str, int]:
     """Heading-like texts and step titles by key, with the last place each occurs."""
     keys: dict[str, int] = {}
     for it in items:
-        text = it.text if isinstance(it, _Plain) else it.content
-        if _is_heading(text) and (k := _key(text)):
+        if isinstance(it, _Plain):
+            text, heading = it.text, it.heading
+        else:
+            text, heading = it.content, _is_heading(it.content)
+        if heading and (k := _key(text)):
             keys[k] = it.idx
     return keys
 

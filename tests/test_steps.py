@@ -619,3 +619,82 @@ def test_odd_input_types() -> None:
     assert extract_steps([None, 3, "1、打开"], title=None) == []  # type: ignore[list-item]
     rows = extract_steps("办理流程\n1、打开APP\n2、提交申请")  # type: ignore[arg-type]
     assert [r["marker"] for r in rows] == ["1、", "2、"]
+
+
+# ---------------------------------------------------------------- fast paths agree with plain re
+
+SOUP = "1234０.．、)）(（①⑳⑴一二十第步骤首先然后最后 \t\u3000。；;：:,，!？”》\nabAZ注意流程建议费"
+
+
+def _soups(seed: int, count: int, size: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(SOUP) for _ in range(rng.randint(0, size))) for _ in range(count)]
+
+
+def test_marker_scan_finds_what_finditer_finds() -> None:
+    from itertools import islice
+
+    from pipeline import steps
+
+    regex, names = steps._marker_re()
+    for text in _soups(11, 3000, 60):
+        expected = []
+        for m in islice(regex.finditer(text), steps.MAX_MARKS_PER_PARA):
+            i = int(m.lastgroup[1:])
+            number = steps._to_int(m.group(f"n{i}"))
+            if number > 0:
+                expected.append((names[i], number, m.group(), m.start(), m.end()))
+        assert [tuple(mk) for mk in steps._find_marks(text)] == expected, text
+
+
+def test_marker_scan_stops_after_the_bound() -> None:
+    from pipeline import steps
+
+    marks = steps._find_marks("①" * (steps.MAX_MARKS_PER_PARA + 50))
+    assert len(marks) == steps.MAX_MARKS_PER_PARA
+
+
+def _chunks_by_loop(text: str) -> list[tuple[int, str]]:
+    """The chunking rule spelled out: runs of non-space, joined across one space between
+    ASCII letters or digits, from the first 400 runs."""
+    import re
+    from itertools import islice
+
+    out: list[tuple[int, str]] = []
+    for m in islice(re.finditer(r"\S+", text), 400):
+        if out:
+            start, prev = out[-1]
+            joins = prev[-1].isascii() and prev[-1].isalnum() and m.group()[0].isascii()
+            if joins and m.group()[0].isalnum() and m.start() == start + len(prev) + 1:
+                out[-1] = (start, text[start : m.end()])
+                continue
+        out.append((m.start(), m.group()))
+    return out
+
+
+def test_chunks_follow_the_rule() -> None:
+    from pipeline import steps
+
+    texts = [*_soups(12, 3000, 40), "ab cd  ef 1 2\t3\u3000x", "a " * 500, "中 a b" * 300]
+    for text in texts:
+        assert steps._chunks(text) == _chunks_by_loop(text), text
+        assert steps._chunk_texts(text) == [w for _, w in _chunks_by_loop(text)]
+
+
+def test_clean_content_matches_the_separator_patterns() -> None:
+    from pipeline import steps
+
+    for text in [*_soups(13, 3000, 12), "，" + " ，" * 1000, "a、 ;\u3000，"]:
+        expected = steps._TRAIL_SEP_RE.sub("", steps._LEAD_SEP_RE.sub("", text, count=1))
+        assert steps._clean_content(text) == expected, text
+
+
+def test_word_lists_match_as_substrings() -> None:
+    from pipeline import steps
+
+    keys = [k for k, v in steps._rules().items() if isinstance(v, list) and k != "marker_families"]
+    for text in [*_soups(14, 300, 30), "小程序如何办理", "注意事项", ""]:
+        for key in keys:
+            assert steps._has(text, key) == any(w in text for w in steps._words(key)), key
+        first = steps._rules()["sequence_words"]["first"]
+        assert steps._has_first_word(text) == any(w in text for w in first)
