@@ -585,14 +585,18 @@ class _Stats:
         return self.text(span) >= 100 and punct >= 4 and self.link_density(span) < 0.3
 
 
-def _hinted(el: Element, rules: _Rules, group: str) -> int:
-    """How many of ``el``'s class and id attributes carry a hint of ``group``."""
-    count = 0
+def _class_hints(el: Element, rules: _Rules) -> tuple[float, bool]:
+    """Readability-style class/id weight (+25 per positive, -25 per negative attribute) and
+    whether class/id says comment, related, share... while nothing says content."""
+    positive = negative = widget = 0
     for attr in ("class", "id"):
         value = el.get(attr)
-        if value and group in _value_hints(value, rules):
-            count += 1
-    return count
+        if value:
+            hints = _value_hints(value, rules)
+            positive += "positive" in hints
+            negative += "negative" in hints
+            widget += "widget" in hints
+    return 25.0 * (positive - negative), bool(widget and not positive)
 
 
 _HINT_MEMO_MAX = 20_000  # class/id values remembered; pages of one site share most of them
@@ -613,11 +617,6 @@ def _value_hints(value: str, rules: _Rules) -> frozenset[str]:
             if rules.hint_res[group].search(low) or not tokens.isdisjoint(words)
         )
     return hints
-
-
-def _class_weight(el: Element, rules: _Rules) -> float:
-    """Readability-style class/id weight: +25 per positive, -25 per negative attribute."""
-    return 25.0 * (_hinted(el, rules, "positive") - _hinted(el, rules, "negative"))
 
 
 def _block_ancestors(el: Element, rules: _Rules, limit: int) -> Iterator[Element]:
@@ -660,37 +659,41 @@ class _Scorer:
         self.blocks = walker.blocks
         self.spans = walker.spans
         self.stats = _Stats(walker.blocks)
-        self.weights: dict[Element, float] = {}
-        self.widgets: dict[Element, bool] = {}
+        self.hints: dict[Element, tuple[float, bool]] = {}  # _class_hints per element
         self.scores = self._score()
 
     def _score(self) -> dict[Element, float]:
         raw: dict[Element, float] = {}
-        chains: dict[Element, list[tuple[Element, int, bool]]] = {}
+        chains: dict[Element, list[tuple[Element, int, bool, float]]] = {}
+        paragraph = self.rules.paragraph
         for b in self.blocks:
             if b.chars < 10 or b.link_ratio > 0.5 or _is_meta_line(b, self.rules):
                 continue
             start = b.owner
-            if start.tag in self.rules.paragraph and (parent := start.getparent()) is not None:
+            if start.tag in paragraph and (parent := start.getparent()) is not None:
                 start = parent
             chain = chains.get(start)
             if chain is None:
                 chain = chains[start] = self._chain(start)
             value = _paragraph_score(b)
-            for anc, divisor, widget in chain:
-                if anc not in raw:
-                    raw[anc] = self.rules.tag_base.get(anc.tag, 0) + self.weight(anc)
-                raw[anc] += value / divisor
+            for anc, divisor, widget, base in chain:
+                raw[anc] = raw.get(anc, base) + value / divisor
                 if widget:
                     value *= _WIDGET_FACTOR  # text of a comment box barely counts further up
         return {el: s * self._factor(el) for el, s in raw.items()}
 
-    def _chain(self, start: Element) -> list[tuple[Element, int, bool]]:
-        """The candidates fed from ``start`` up: (element, score divisor, is widget)."""
+    def _chain(self, start: Element) -> list[tuple[Element, int, bool, float]]:
+        """The candidates fed from ``start`` up: (element, divisor, is widget, base score)."""
         return [
-            (anc, 1 if level == 0 else 2 if level == 1 else level * 3, self.is_widget(anc))
+            (
+                anc,
+                1 if level == 0 else 2 if level == 1 else level * 3,
+                widget,
+                self.rules.tag_base.get(anc.tag, 0) + weight,
+            )
             for level, anc in enumerate(_block_ancestors(start, self.rules, 5))
             if anc in self.spans
+            for weight, widget in (self._hints(anc),)
         ]
 
     def _factor(self, el: Element) -> float:
@@ -700,16 +703,16 @@ class _Scorer:
 
     def is_widget(self, el: Element) -> bool:
         """Class/id says comment, related, share... and nothing says content."""
-        if el not in self.widgets:
-            self.widgets[el] = bool(
-                _hinted(el, self.rules, "widget") and not _hinted(el, self.rules, "positive")
-            )
-        return self.widgets[el]
+        return self._hints(el)[1]
 
     def weight(self, el: Element) -> float:
-        if el not in self.weights:
-            self.weights[el] = _class_weight(el, self.rules)
-        return self.weights[el]
+        return self._hints(el)[0]
+
+    def _hints(self, el: Element) -> tuple[float, bool]:
+        hints = self.hints.get(el)
+        if hints is None:
+            hints = self.hints[el] = _class_hints(el, self.rules)
+        return hints
 
     def select(self) -> list[Element]:
         """The chosen container and its relevant siblings, in document order."""
@@ -766,16 +769,21 @@ class _Scorer:
     def widget_blocks(self, roots: list[Element]) -> set[int]:
         """Indices of blocks inside widget-hinted, non-prose elements under ``roots``."""
         ranges = [self.spans[r] for r in roots]
+        if not ranges:
+            return set()
+        first, last = ranges[0][0], ranges[-1][1]  # roots are siblings in document order
+        widget_tags = self.rules.widget
         out: set[int] = set()
         for el, span in self.spans.items():
-            if span[0] == span[1] or el in roots or span[0] in out:
+            lo, hi = span
+            if lo == hi or lo < first or hi > last or lo in out:
                 continue
-            if not any(lo <= span[0] and span[1] <= hi for lo, hi in ranges):
+            if not any(a <= lo and hi <= b for a, b in ranges) or el in roots:
                 continue
-            if el.tag not in self.rules.widget or self.stats.is_prose(span):
+            if el.tag not in widget_tags or self.stats.is_prose(span):
                 continue
             if self.is_widget(el):
-                out.update(range(*span))
+                out.update(range(lo, hi))
         return out
 
 
