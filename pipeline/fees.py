@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -53,6 +53,7 @@ _MAX_BARE_CUE = 5  # the same for a term with no amount (按月收取的服务�
 _BEFORE_COST = 6
 _CLAUSE_COST = 15
 _WEAK_COST = 30
+_SENTENCE_CACHE = 4096  # rows of recent sentences: reposted articles share many
 
 
 class _Term(NamedTuple):
@@ -130,27 +131,31 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _terms_by_sentence(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
+def _terms_by_sentence(paragraph: str) -> list[tuple[int, int, tuple[_Term, ...]]]:
     """(start, end, terms) of each sentence with a fee term, offsets within the sentence.
 
-    The paragraph is scanned once (longest match wins, ``ignore`` terms are dropped).
+    The paragraph is scanned once (longest match wins, ``ignore`` terms are dropped); a
+    term lies inside one sentence, so each sentence gets the terms its own scan would find.
     """
-    found = [
-        (last + 1 - size, last + 1, fee_type, period, strength == "weak")
-        for last, (size, fee_type, period, strength) in _automaton().iter_long(paragraph)
-        if strength != "ignore"
-    ]
+    found = [(last, v) for last, v in _automaton().iter_long(paragraph) if v[3] != "ignore"]
     if not found:
         return []
     spans = split_sentences(paragraph)
-    starts = [start for start, _ in spans]
-    groups: dict[int, list[_Term]] = {}
-    for start, end, fee_type, period, weak in found:
-        i = bisect_right(starts, start) - 1
-        offset = starts[i]
-        term = _Term(start - offset, end - offset, fee_type, period, weak)
-        groups.setdefault(i, []).append(term)
-    return [(*spans[i], terms) for i, terms in groups.items()]
+    out: list[tuple[int, int, tuple[_Term, ...]]] = []
+    group: list[_Term] = []
+    k, (start, end) = 0, spans[0]
+    for last, (size, fee_type, period, strength) in found:
+        if last >= end:  # the term is in a later sentence
+            if group:
+                out.append((start, end, tuple(group)))
+                group = []
+            while spans[k][1] <= last:
+                k += 1
+            start, end = spans[k]
+        term_start = last + 1 - size - start
+        group.append(_Term(term_start, term_start + size, fee_type, period, strength == "weak"))
+    out.append((start, end, tuple(group)))
+    return out
 
 
 def _numbers(sentence: str) -> list[_Number]:
@@ -170,7 +175,7 @@ def _numbers(sentence: str) -> list[_Number]:
     return kept
 
 
-def _cost(sentence: str, terms: list[_Term], i: int, num: _Number) -> float | None:
+def _cost(sentence: str, terms: tuple[_Term, ...], i: int, num: _Number) -> float | None:
     """How far ``num`` is from ``terms[i]`` (None when it cannot be the term's amount)."""
     term = terms[i]
     weak = _WEAK_COST if term.weak else 0.0
@@ -195,7 +200,7 @@ def _cost(sentence: str, terms: list[_Term], i: int, num: _Number) -> float | No
     return gap + breaks * _CLAUSE_COST + (0 if after else _BEFORE_COST) + weak
 
 
-def _pair(sentence: str, terms: list[_Term], numbers: list[_Number]) -> dict[int, _Number]:
+def _pair(sentence: str, terms: tuple[_Term, ...], numbers: list[_Number]) -> dict[int, _Number]:
     """Greedy one-to-one assignment of numbers to terms, cheapest pairs first."""
     starts = [n.start for n in numbers]
     ends = [n.end for n in numbers]
@@ -270,15 +275,16 @@ def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
     }
 
 
-def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
-    """One row per fee term of the sentence (weak ones need a number)."""
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _sentence_rows(sentence: str, terms: tuple[_Term, ...]) -> tuple[dict, ...]:
+    """One row per fee term of the sentence (weak ones need a number); callers copy them."""
     numbers = _numbers(sentence)
     pairs = _pair(sentence, terms, numbers) if numbers else {}
-    return [
+    return tuple(
         _row(sentence, term, pairs.get(i))
         for i, term in enumerate(terms)
         if i in pairs or not term.weak
-    ]
+    )
 
 
 def extract_fees(paragraphs: list[str]) -> list[dict]:
@@ -288,5 +294,5 @@ def extract_fees(paragraphs: list[str]) -> list[dict]:
         if not isinstance(paragraph, str) or not paragraph:
             continue
         for start, end, terms in _terms_by_sentence(paragraph):
-            rows.extend(_sentence_rows(paragraph[start:end], terms))
+            rows.extend(map(dict, _sentence_rows(paragraph[start:end], terms)))
     return rows

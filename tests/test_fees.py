@@ -219,3 +219,19 @@ def test_never_raises_on_fee_soup(text: str) -> None:
         assert set(row) == set(FEE_COLUMNS)
     for rate in find_rates(text):
         assert text[rate.start : rate.end] == rate.surface
+
+
+def test_repeated_sentences_give_fresh_rows() -> None:
+    paragraph = "违约金为100元。每月扣59元"
+    first = extract_fees([paragraph, paragraph])
+    assert first[0] == first[2] and first[0] is not first[2]
+    first[0]["amount"] = -1.0
+    assert extract_fees([paragraph])[0]["amount"] == 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["违约金为100元", "手续费3%", "押金", "，", "。", "\n", " "])))
+def test_one_paragraph_scan_matches_sentence_by_sentence(parts: list[str]) -> None:
+    paragraph = "".join(parts)
+    by_sentence = [r for a, b in split_sentences(paragraph) for r in extract_fees([paragraph[a:b]])]
+    assert extract_fees([paragraph]) == by_sentence
