@@ -33,10 +33,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 from typing import Any, NamedTuple
+
+from pipeline.scanner import Scanner, char_class, first_chars
 
 __all__ = ["extract_steps"]
 
@@ -60,8 +62,8 @@ _SENT_END = "。！？!?；;"
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _WS_RE = re.compile(r"\S+")
-_SPACE_RE = re.compile(r"\s")
 # a run of non-space, and more runs after single spaces between ASCII letters or digits
+_SENT_SPACE_RE = re.compile(f"[{re.escape(_SENT_END)}]\\s")  # a full sentence ends a chunk
 _CHUNK_RE = re.compile(r"\S+(?:(?<=[A-Za-z0-9])\s(?=[A-Za-z0-9])\S+)*")
 _LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
 # the lookbehind starts a match only where a run starts: linear on long runs of spaces
@@ -113,14 +115,37 @@ def _strong_branches() -> frozenset[int]:
 def _marker_alternation() -> tuple[str, str, tuple[str, ...]]:
     """Regex alternation over all marker families, its first-character class, branch names."""
     rules = _rules()
-    cls = "".join(re.escape(ch) for ch in rules["boundary_chars"])
-    prefixes = {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}
     parts, names = [], []
     for i, fam in enumerate(rules["marker_families"]):
         body = fam["pattern"].replace("(?P<n>", f"(?P<n{i}>")
-        parts.append(f"(?P<f{i}>{prefixes[fam['boundary']]}{body})")
+        parts.append(f"(?P<f{i}>{_boundary_prefix(fam['boundary'])}{body})")
         names.append(fam["name"])
     return "(?:" + "|".join(parts) + ")", f"[{rules['marker_first_chars']}]", tuple(names)
+
+
+def _boundary_prefix(kind: str) -> str:
+    """What must stand before a marker: ``hard`` a boundary character or the start."""
+    cls = "".join(re.escape(ch) for ch in _rules()["boundary_chars"])
+    return {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}[kind]
+
+
+def _marker_gate() -> str:
+    """A cheap test that must hold where any marker starts ('' when unknown).
+
+    A family with a hard boundary needs a boundary character before it or the start of
+    the text; any other family needs one of its first characters there.
+    """
+    cls = "".join(re.escape(ch) for ch in _rules()["boundary_chars"])
+    firsts: set[str] = set()
+    for fam in _rules()["marker_families"]:
+        if fam["boundary"] == "hard":
+            continue
+        body = re.compile(fam["pattern"])
+        start = Scanner(body)
+        if start.starts is None or start.at_start or not start.never_empty:
+            return ""
+        firsts |= first_chars(body) or set()
+    return f"(?:(?<=[{cls}])|(?<![\\s\\S])|(?={char_class(firsts).pattern}))"
 
 
 @cache
@@ -136,12 +161,13 @@ def _marker_scan() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
     """Markers found in one C scan, and each branch group's (family name, number group).
 
     The pattern opens with the first-character class, so ``re`` skips to those characters
-    in C, and tries the alternation there in a lookbehind: a match is that one character,
-    the marker is the span of its branch group. It reports every position where a marker
-    starts, overlapping ones too (:func:`_find_marks` skips those, as ``finditer`` would).
+    in C, and tries the alternation there in a lookbehind (after :func:`_marker_gate`): a
+    match is that one character, the marker is the span of its branch group. It reports
+    every position where a marker starts, overlapping ones too (:func:`_find_marks` skips
+    those, as ``finditer`` would).
     """
     alternation, first, names = _marker_alternation()
-    regex = re.compile(f"{first}(?<=(?={alternation}).)")
+    regex = re.compile(f"{first}(?<={_marker_gate()}(?={alternation}).)")
     groups = {
         regex.groupindex[f"f{i}"]: (n, regex.groupindex[f"n{i}"]) for i, n in enumerate(names)
     }
@@ -282,6 +308,7 @@ def _cn_int(s: str) -> int:
     return 0 if (tens and not t) or (ones and not o) else t * 10 + o
 
 
+@lru_cache(maxsize=1024)
 def _to_int(s: str) -> int:
     """Numeric value of a captured step number (arabic, Chinese, ① or ⑴)."""
     ch = s[0]
@@ -480,20 +507,33 @@ def _plain(items: list[_Item], para: int, pos: int, text: str, heading: bool) ->
 
 def _holds_heading(text: str) -> bool:
     """A heading chunk embedded in running text (text without whitespace is one chunk)."""
-    if _SPACE_RE.search(text) is None:
+    if " " not in text and text.isprintable():  # no whitespace: one chunk
+        return False
+    end = _chunks_end(text)
+    first = _CHUNK_RE.search(text, 0, end)
+    if _SENT_SPACE_RE.search(text, 0, end) is None and not (
+        first is not None and len(first.group()) >= 4 and _is_heading(first.group())
+    ):  # only a first chunk or one after a full sentence can be the heading
         return False
     chunks = _chunk_texts(text)
     return len(chunks) > 1 and _heading_chunk(chunks, 0) is not None
 
 
-def _segment(paragraphs: list[str]) -> list[_Item]:
-    """Turn paragraphs into a flat sequence of marked units and plain segments."""
+def _segment(paragraphs: list[str], sequences: bool = True) -> list[_Item]:
+    """Turn paragraphs into a flat sequence of marked units and plain segments.
+
+    ``sequences`` False says no paragraph holds a first sequence word (no 首先 … runs).
+    """
     items: list[_Item] = []
     carried: dict[str, int] = {}
     for pi, para in enumerate(paragraphs):
-        marks = _accept(_find_marks(para), carried) or _seq_marks(para)
+        marks = _find_marks(para)
+        if marks:
+            marks = _accept(marks, carried)
+        if not marks and sequences:
+            marks = _seq_marks(para)
         if not marks:
-            heading = _is_heading(para)
+            heading = len(para) <= HEADING_MAX and _is_heading(para)  # para is stripped
             if heading:
                 carried.clear()
             _plain(items, pi, 0, para, heading)
@@ -1004,7 +1044,7 @@ def _paragraphs(paragraphs: Any) -> list[str]:
     out: list[str] = []
     for p in paragraphs or ():
         if isinstance(p, str):
-            out.extend(line.strip() for line in p.splitlines() if line.strip())
+            out.extend(filter(None, map(str.strip, p.splitlines())))
     return out
 
 
@@ -1016,8 +1056,13 @@ def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[
     context for the first list. Never raises; returns ``[]`` when nothing is found.
     """
     try:
-        items = _segment(_paragraphs(paragraphs))
-        items = _mark_sequences(items)
+        lines = _paragraphs(paragraphs)
+        sequences = _has_first_word("\n".join(lines))  # 首先 … runs need a first word
+        items = _segment(lines, sequences)
+        if sequences:
+            items = _mark_sequences(items)
+        if not any(isinstance(it, _Unit) for it in items):
+            return []
         keys = _toc_keys(items)
         lists = _build(items, keys)
         _mark_containers(lists)

@@ -698,3 +698,11 @@ def test_word_lists_match_as_substrings() -> None:
             assert steps._has(text, key) == any(w in text for w in steps._words(key)), key
         first = steps._rules()["sequence_words"]["first"]
         assert steps._has_first_word(text) == any(w in text for w in first)
+
+
+def test_every_space_but_the_space_is_unprintable() -> None:
+    """_holds_heading skips text with no " " that is printable: it holds no whitespace."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [ch for ch in spaces if ch != " " and ch.isprintable()] == []
