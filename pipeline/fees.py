@@ -72,6 +72,9 @@ class _Number(NamedTuple):
     base_end: int  # end of a rate's base phrase (剩余租金的), else ``start``
 
 
+_Hit = tuple[int, tuple[int, str, "str | None", str]]  # (term end, (size, type, period, strength))
+
+
 @dataclass(frozen=True)
 class _PeriodCues:
     before_re: re.Pattern[str]
@@ -117,43 +120,44 @@ def _period_cues() -> _PeriodCues:
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, ending punctuation kept, outer whitespace trimmed."""
-    spans = []
-    for m in _SENTENCE_RE.finditer(paragraph):
-        start, end = m.span()
-        if paragraph[start].isspace() or paragraph[end - 1].isspace():
-            text = m.group()
-            kept = text.strip()  # str.strip drops exactly the characters str.isspace accepts
-            if not kept:
-                continue
-            start += len(text) - len(text.lstrip())
-            end = start + len(kept)
-        spans.append((start, end))
-    return spans
+    spans = (_trim(paragraph, *m.span()) for m in _SENTENCE_RE.finditer(paragraph))
+    return [(start, end) for start, end in spans if end > start]
 
 
-def _terms_by_sentence(paragraph: str) -> list[tuple[int, int, tuple[_Term, ...]]]:
-    """(start, end, terms) of each sentence with a fee term, offsets within the sentence.
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without its outer whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _term_sentences(paragraph: str) -> list[tuple[int, int, tuple[_Hit, ...]]]:
+    """(start, end, hits) of each sentence with a fee term; a hit is (end of the term within
+    the sentence, its fee_terms.tsv value).
 
     The paragraph is scanned once (longest match wins, ``ignore`` terms are dropped); a
-    term lies inside one sentence, so each sentence gets the terms its own scan would find.
+    term lies inside one sentence, so each sentence gets the terms its own scan would find,
+    and only the sentences up to the last term are split off.
     """
-    found = [(last, v) for last, v in _automaton().iter_long(paragraph) if v[3] != "ignore"]
-    if not found:
+    hits = [(last + 1, v) for last, v in _automaton().iter_long(paragraph) if v[3] != "ignore"]
+    if not hits:
         return []
-    spans = split_sentences(paragraph)
-    out: list[tuple[int, int, tuple[_Term, ...]]] = []
-    group: list[_Term] = []
-    k, (start, end) = 0, spans[0]
-    for last, (size, fee_type, period, strength) in found:
-        if last >= end:  # the term is in a later sentence
+    sentences = _SENTENCE_RE.finditer(paragraph)
+    out: list[tuple[int, int, tuple[_Hit, ...]]] = []
+    group: list[_Hit] = []
+    start = end = 0
+    for stop, value in hits:
+        if stop > end:  # the term is in a later sentence
             if group:
                 out.append((start, end, tuple(group)))
                 group = []
-            while spans[k][1] <= last:
-                k += 1
-            start, end = spans[k]
-        term_start = last + 1 - size - start
-        group.append(_Term(term_start, term_start + size, fee_type, period, strength == "weak"))
+            m = next(sentences)
+            while m.end() < stop:
+                m = next(sentences)
+            start, end = _trim(paragraph, *m.span())
+        group.append((stop - start, value))
     out.append((start, end, tuple(group)))
     return out
 
@@ -276,8 +280,9 @@ def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
 
 
 @lru_cache(maxsize=_SENTENCE_CACHE)
-def _sentence_rows(sentence: str, terms: tuple[_Term, ...]) -> tuple[dict, ...]:
+def _sentence_rows(sentence: str, hits: tuple[_Hit, ...]) -> tuple[dict, ...]:
     """One row per fee term of the sentence (weak ones need a number); callers copy them."""
+    terms = tuple(_Term(end - v[0], end, v[1], v[2], v[3] == "weak") for end, v in hits)
     numbers = _numbers(sentence)
     pairs = _pair(sentence, terms, numbers) if numbers else {}
     return tuple(
@@ -293,6 +298,6 @@ def extract_fees(paragraphs: list[str]) -> list[dict]:
     for paragraph in paragraphs:
         if not isinstance(paragraph, str) or not paragraph:
             continue
-        for start, end, terms in _terms_by_sentence(paragraph):
-            rows.extend(map(dict, _sentence_rows(paragraph[start:end], terms)))
+        for start, end, hits in _term_sentences(paragraph):
+            rows.extend(map(dict, _sentence_rows(paragraph[start:end], hits)))
     return rows
