@@ -54,6 +54,7 @@ _BEFORE_COST = 6
 _CLAUSE_COST = 15
 _WEAK_COST = 30
 _SENTENCE_CACHE = 4096  # rows of recent sentences: reposted articles share many
+_CACHED_SENTENCE_MAX = 500  # longer sentences are read each time (the cache stays small)
 
 
 class _Term(NamedTuple):
@@ -279,9 +280,8 @@ def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
     }
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def _sentence_rows(sentence: str, hits: tuple[_Hit, ...]) -> tuple[dict, ...]:
-    """One row per fee term of the sentence (weak ones need a number); callers copy them."""
+    """One row per fee term of the sentence (weak ones need a number)."""
     terms = tuple(_Term(end - v[0], end, v[1], v[2], v[3] == "weak") for end, v in hits)
     numbers = _numbers(sentence)
     pairs = _pair(sentence, terms, numbers) if numbers else {}
@@ -292,6 +292,9 @@ def _sentence_rows(sentence: str, hits: tuple[_Hit, ...]) -> tuple[dict, ...]:
     )
 
 
+_cached_sentence_rows = lru_cache(maxsize=_SENTENCE_CACHE)(_sentence_rows)  # callers copy rows
+
+
 def extract_fees(paragraphs: list[str]) -> list[dict]:
     """Fee rows (keys ``FEE_COLUMNS``) for the paragraphs of one article, in text order."""
     rows: list[dict] = []
@@ -299,5 +302,6 @@ def extract_fees(paragraphs: list[str]) -> list[dict]:
         if not isinstance(paragraph, str) or not paragraph:
             continue
         for start, end, hits in _term_sentences(paragraph):
-            rows.extend(map(dict, _sentence_rows(paragraph[start:end], hits)))
+            read = _cached_sentence_rows if end - start <= _CACHED_SENTENCE_MAX else _sentence_rows
+            rows.extend(map(dict, read(paragraph[start:end], hits)))
     return rows
