@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -59,6 +60,7 @@ COLON_PREFIX_MAX = 6  # a heading may hold a colon only after a short label (第
 SEQ_FAMILY = "sequence"  # 首先 … 最后 opening paragraphs
 SEQ_INLINE = "sequence_inline"  # 首先 … 最后 opening sentences of one paragraph
 _SENT_END = "。！？!?；;"
+_ASTRAL_FIRST = "\U00010000"  # the first character outside the Basic Multilingual Plane
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _WS_RE = re.compile(r"\S+")
@@ -129,23 +131,50 @@ def _boundary_prefix(kind: str) -> str:
     return {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}[kind]
 
 
+@cache
+def _family_starts() -> tuple[frozenset[str], ...] | None:
+    """The characters each marker family's match starts with (``None``: not known)."""
+    out = []
+    for fam in _rules()["marker_families"]:
+        body = re.compile(fam["pattern"])
+        start = Scanner(body)
+        if start.starts is None or start.at_start or not start.never_empty:
+            return None
+        out.append(first_chars(body) or frozenset())
+    return tuple(out)
+
+
 def _marker_gate() -> str:
     """A cheap test that must hold where any marker starts ('' when unknown).
 
     A family with a hard boundary needs a boundary character before it or the start of
     the text; any other family needs one of its first characters there.
     """
+    starts = _family_starts()
+    if starts is None:
+        return ""
+    families = _rules()["marker_families"]
+    pairs = zip(starts, families, strict=True)
+    soft = frozenset().union(*(s for s, f in pairs if f["boundary"] != "hard"))
     cls = "".join(re.escape(ch) for ch in _rules()["boundary_chars"])
-    firsts: set[str] = set()
-    for fam in _rules()["marker_families"]:
-        if fam["boundary"] == "hard":
-            continue
-        body = re.compile(fam["pattern"])
-        start = Scanner(body)
-        if start.starts is None or start.at_start or not start.never_empty:
-            return ""
-        firsts |= first_chars(body) or set()
-    return f"(?:(?<=[{cls}])|(?<![\\s\\S])|(?={char_class(firsts).pattern}))"
+    return f"(?:(?<=[{cls}])|(?<![\\s\\S])|(?={char_class(soft).pattern}))"
+
+
+def _marker_first(first: str) -> str:
+    """A class as good as ``first`` for the marker scan, and quicker for ``re`` to test.
+
+    When every family starts within ``first``, its characters outside the BMP (the
+    astral digits of ``\\d``) become one range of all of them: ``re`` tests a class of
+    many ranges (or a category) slowly, and the alternation rejects the others.
+    """
+    chars, starts = first_chars(re.compile(first)), _family_starts()
+    if chars is None or starts is None or not all(s <= chars for s in starts):
+        return first
+    bmp = {ch for ch in chars if ch < _ASTRAL_FIRST}
+    if len(bmp) == len(chars):
+        return char_class(chars).pattern
+    inner = char_class(bmp).pattern[1:-1] if bmp else ""
+    return f"[{inner}{_ASTRAL_FIRST}-{chr(sys.maxunicode)}]"
 
 
 @cache
@@ -167,7 +196,7 @@ def _marker_scan() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
     those, as ``finditer`` would).
     """
     alternation, first, names = _marker_alternation()
-    regex = re.compile(f"{first}(?<={_marker_gate()}(?={alternation}).)")
+    regex = re.compile(f"{_marker_first(first)}(?<={_marker_gate()}(?={alternation}).)")
     groups = {
         regex.groupindex[f"f{i}"]: (n, regex.groupindex[f"n{i}"]) for i, n in enumerate(names)
     }
@@ -249,7 +278,7 @@ class _Mark(NamedTuple):
     end: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Plain:
     """Text without a marker: a paragraph, or the part of one around run-together steps."""
 
@@ -262,7 +291,7 @@ class _Plain:
     consumed: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Unit:
     """A marker and the text it opens (plus body paragraphs once attached)."""
 
@@ -278,7 +307,7 @@ class _Unit:
     owner: _List | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _List:
     """Units of one family numbered 1, 2, 3 …; a sub-list records its parent step."""
 

@@ -623,7 +623,9 @@ def test_odd_input_types() -> None:
 
 # ---------------------------------------------------------------- fast paths agree with plain re
 
-SOUP = "1234０.．、)）(（①⑳⑴一二十第步骤首先然后最后 \t\u3000。；;：:,，!？”》\nabAZ注意流程建议费"
+SOUP = (
+    "1234０٣𝟏.．、)）(（①⑳⑴一二十第步骤首先然后最后 \t\u3000。；;：:,，!？”》\nabAZ注意流程建议费😀"
+)
 
 
 def _soups(seed: int, count: int, size: int) -> list[str]:
@@ -645,6 +647,16 @@ def test_marker_scan_finds_what_finditer_finds() -> None:
             if number > 0:
                 expected.append((names[i], number, m.group(), m.start(), m.end()))
         assert [tuple(mk) for mk in steps._find_marks(text)] == expected, text
+
+
+def test_marker_scan_uses_its_quick_forms() -> None:
+    """The rules allow the quick scan: known first characters, a gate, one astral range."""
+    from pipeline import steps
+
+    _, first, _ = steps._marker_alternation()
+    assert steps._family_starts() is not None
+    assert steps._marker_gate()
+    assert steps._marker_first(first).endswith("\U00010000-\U0010ffff]")
 
 
 def test_marker_scan_stops_after_the_bound() -> None:
