@@ -79,16 +79,10 @@ class _Rules:
     punctuation: frozenset[str]
     sentence_end: frozenset[str]
     patterns: dict[str, re.Pattern[str]]
+    special: frozenset[str]  # block tags the walker opens and closes with more than a span
     punctuation_re: re.Pattern[str]  # one character of ``punctuation``
     hint_res: dict[str, re.Pattern[str]]  # any substring hint of a class_hints group
     hint_memo: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
-
-    def match(self, name: str, text: str) -> bool:
-        """Whether pattern ``name`` (``*_re`` key without the suffix) matches at the start."""
-        return self.patterns[name].match(text) is not None
-
-    def search(self, name: str, text: str) -> re.Match[str] | None:
-        return self.patterns[name].search(text)
 
 
 @cache
@@ -114,6 +108,7 @@ def _rules() -> _Rules:
         punctuation=frozenset(raw["punctuation"]),
         sentence_end=frozenset(raw["sentence_end"]),
         patterns=patterns,
+        special=frozenset([*raw["pre_tags"], *raw["list_tags"], "li", "tr"]),
         punctuation_re=_one_of(c for c in frozenset(raw["punctuation"]) if len(c) == 1),
         hint_res={name: _one_of(hints["substrings"]) for name, hints in raw["class_hints"].items()},
     )
@@ -242,24 +237,33 @@ def _append_text(parent: Element, last: Element | None, text: str) -> None:
 # ----------------------------------------------------------------------------- walking
 
 
-@dataclass(slots=True)
 class _Raw:
     """A block before selection: text plus the block-level element it came from."""
 
-    text: str
-    link_chars: int
-    owner: Element
-    kind: str
-    list_id: int | None
-    chars: int = 0
-    punct: int = 0
+    __slots__ = ("chars", "kind", "link_chars", "link_ratio", "list_id", "owner", "punct", "text")
 
-    @property
-    def link_ratio(self) -> float:
-        return min(1.0, self.link_chars / self.chars) if self.chars else 0.0
+    def __init__(
+        self,
+        text: str,
+        link_chars: int,
+        owner: Element,
+        kind: str,
+        list_id: int | None,
+        chars: int = 0,
+        punct: int = 0,
+    ) -> None:
+        self.text = text
+        self.link_chars = link_chars
+        self.owner = owner
+        self.kind = kind
+        self.list_id = list_id
+        self.chars = chars
+        self.punct = punct
+        # min(1.0, link_chars / chars): the share of the visible characters inside links
+        self.link_ratio = (link_chars / chars if link_chars < chars else 1.0) if chars else 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _ListFrame:
     list_id: int
     ordered: bool
@@ -267,7 +271,7 @@ class _ListFrame:
     step: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _ItemFrame:
     frame: _ListFrame
     number: int
@@ -317,6 +321,13 @@ def _events(root: Element) -> Any:
     return _NodeWalk(root)
 
 
+def _hidden(el: Element, names: list[str]) -> bool:
+    """A ``hidden`` attribute or ``display:none`` style (``names``: ``el``'s attributes)."""
+    if "hidden" in names:
+        return True
+    return "style" in names and _HIDDEN_STYLE.search(el.get("style")) is not None
+
+
 class _Walker:
     """One pass over the tree turning text runs into raw blocks.
 
@@ -335,7 +346,8 @@ class _Walker:
         self._lists: list[_ListFrame | _ItemFrame] = []
         self._list_count = 0
         self._pre = 0
-        self._special = rules.pre | rules.lists | {"li", "tr"}  # blocks _open must see
+        self._heading = rules.heading
+        self._punct = rules.punctuation_re.findall
 
     def walk(self, root: Element) -> None:
         """Visit ``root`` depth-first on libxml2's iterator; skipped subtrees are not entered.
@@ -344,7 +356,7 @@ class _Walker:
         parent); the root's tail is outside every block and never emitted.
         """
         rules = self.rules
-        drop, soft_drop, block, special = rules.drop, rules.soft_drop, rules.block, self._special
+        drop, soft_drop, block, special = rules.drop, rules.soft_drop, rules.block, rules.special
         pieces, linked, owners, starts = self._pieces, self._linked, self._owners, self._starts
         blocks, spans = self.blocks, self.spans
         links = 0
@@ -357,8 +369,7 @@ class _Walker:
                 if (
                     not isinstance(tag, str)
                     or tag in drop
-                    or el.get("hidden") is not None
-                    or ((style := el.get("style")) and _HIDDEN_STYLE.search(style))
+                    or ((names := el.keys()) and _hidden(el, names))
                     or (tag in soft_drop and not _has_prose(el))
                 ):
                     events.skip_subtree()
@@ -378,7 +389,9 @@ class _Walker:
                         self._flush()
                     starts.append(len(blocks))
                     owners.append(el)
-                    if tag in special and self._open(el, tag):
+                    if tag == "li":
+                        self._open_item(el)
+                    elif tag in special and self._open(el, tag):
                         row = el
                 text = el.text
                 if text:
@@ -408,13 +421,11 @@ class _Walker:
         self._flush()
 
     def _open(self, el: Element, tag: str) -> bool:
-        """Open a pre, list, item or row; True when ``el`` is a table row of inline cells."""
+        """Open a pre, list or row; True when ``el`` is a table row of inline cells."""
         if tag in self.rules.pre:
             self._pre += 1
         if tag in self.rules.lists:
             self._open_list(el, tag == "ol")
-        elif tag == "li":
-            self._open_item(el)
         elif tag == "tr":
             return _is_flat_row(el)
         return False
@@ -440,8 +451,10 @@ class _Walker:
         if frame is None:
             self._list_count += 1
             frame = _ListFrame(self._list_count, False, 1, 1)
-        value = _int_attr(el.get("value"))
-        number = frame.next_number if value is None else value
+        value = el.get("value")
+        number = _int_attr(value) if value else None
+        if number is None:
+            number = frame.next_number
         frame.next_number = number + frame.step
         self._lists.append(_ItemFrame(frame, number, _drawn_number(el)))
 
@@ -475,21 +488,21 @@ class _Walker:
                     if top.marker is not None and text == top.marker:
                         return  # the page's own number box: it prefixes the item's next line
                     kind = "li"
-                    text = self._number_item(top, text)
+                    if top.marker is not None or top.frame.ordered:
+                        text = self._number_item(top, text)
                     top.started = True
             else:
                 kind, list_id = "li", top.list_id
-        elif owner.tag in self.rules.heading:
+        elif owner.tag in self._heading:
             kind = "h"
-        punct = len(self.rules.punctuation_re.findall(text))
-        self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, punct))
+        self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, len(self._punct(text))))
 
     def _number_item(self, item: _ItemFrame, text: str) -> str:
         """Prefix an item with its displayed number unless it carries its own marker."""
         if item.marker is not None:
             rest = text[len(item.marker) :] if text.startswith(item.marker) else text
             return f"{item.marker.rstrip('.、．:：')}. {rest.lstrip()}"
-        if item.frame.ordered and not self.rules.match("own_marker", text):
+        if item.frame.ordered and not self.rules.patterns["own_marker"].match(text):
             return f"{item.number}. {text}"
         return text
 
@@ -636,10 +649,10 @@ def _is_meta_line(b: _Raw, rules: _Rules) -> bool:
     if b.chars > 80:
         return False
     text = b.text
-    if rules.match("meta_line", text) or rules.match("byline", text):
+    if rules.patterns["meta_line"].match(text) or rules.patterns["byline"].match(text):
         return True
-    if rules.search("datetime", text) and "，" not in text and "。" not in text:
-        return b.chars <= 40 or rules.search("meta_words", text) is not None
+    if rules.patterns["datetime"].search(text) and "，" not in text and "。" not in text:
+        return b.chars <= 40 or rules.patterns["meta_words"].search(text) is not None
     return len(rules.patterns["meta_words"].findall(text)) >= 3
 
 
@@ -816,7 +829,7 @@ class _Trimmer:
         return blocks
 
     def _ui(self, b: _Raw) -> bool:
-        if b.chars <= 12 and self.rules.match("ui_anywhere", b.text):
+        if b.chars <= 12 and self.rules.patterns["ui_anywhere"].match(b.text):
             self.drop("ui_widget", b)
             return True
         return False
@@ -850,13 +863,13 @@ class _Trimmer:
             return None
         if _is_meta_line(b, self.rules):
             return "html_byline"
-        if b.link_ratio >= 0.5 and self.rules.match("breadcrumb", b.text):
+        if b.link_ratio >= 0.5 and self.rules.patterns["breadcrumb"].match(b.text):
             return "html_breadcrumb"
         if b.link_ratio >= 0.8 and b.chars <= 40:
             return "html_nav"
-        if self.rules.match("label_line", b.text):
+        if self.rules.patterns["label_line"].match(b.text):
             return "html_label"
-        if self.rules.match("ui_line", b.text):
+        if self.rules.patterns["ui_line"].match(b.text):
             return "ui_widget"
         return None
 
@@ -866,7 +879,7 @@ class _Trimmer:
         i = 0
         while i < len(blocks):
             b = blocks[i]
-            if b.chars <= 20 and self.rules.match("related_label", b.text):
+            if b.chars <= 20 and self.rules.patterns["related_label"].match(b.text):
                 j = i + 1
                 while j < len(blocks) and (blocks[j].link_ratio >= 0.5 or blocks[j].chars <= 1):
                     j += 1
@@ -882,7 +895,7 @@ class _Trimmer:
     def _notices(self, blocks: list[_Raw]) -> list[_Raw]:
         """A 免责声明/版权声明 notice in the last third and everything after it."""
         for i in range(len(blocks) - 1, (2 * len(blocks)) // 3 - 1, -1):
-            if i > 0 and self.rules.match("notice_label", blocks[i].text):
+            if i > 0 and self.rules.patterns["notice_label"].match(blocks[i].text):
                 for dropped in blocks[i:]:
                     self.drop("disclaimer", dropped)
                 return blocks[:i]
@@ -893,7 +906,8 @@ class _Trimmer:
             # an item of a list that is not a link list (a last step "登录<a>官网</a>") stays
             return b.list_id not in prose_lists
         return b.chars <= 120 and bool(
-            self.rules.match("ui_line", b.text) or self.rules.search("footer_line", b.text)
+            self.rules.patterns["ui_line"].match(b.text)
+            or self.rules.patterns["footer_line"].search(b.text)
         )
 
 
@@ -1001,7 +1015,7 @@ def _opens_before_separator(raw: str, heading: str) -> bool:
 
 
 def _site_like(text: str, rules: _Rules) -> bool:
-    return len(text) <= 12 and rules.search("site_suffix", text) is not None
+    return len(text) <= 12 and rules.patterns["site_suffix"].search(text) is not None
 
 
 _SITE_TITLE_MAX = 500
@@ -1019,24 +1033,29 @@ def strip_site_name(title: str, rules: _Rules | None = None) -> str:
         return title
     while parts := list(rules.patterns["title_strong_separators"].finditer(title)):
         head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
-        if len(head) < 4 or (len(tail) > 16 and not rules.search("site_suffix", tail)):
+        if len(head) < 4 or (len(tail) > 16 and not rules.patterns["site_suffix"].search(tail)):
             break
         title = head
     while parts := list(rules.patterns["title_weak_separators"].finditer(title)):
         head, tail = title[: parts[-1].start()].strip(), title[parts[-1].end() :].strip()
         dash = parts[-1].group() in "-—–" and len(tail) <= 6 and len(head) >= 8
-        if len(head) < 4 or len(tail) > 12 or not (dash or rules.search("site_suffix", tail)):
+        if (
+            len(head) < 4
+            or len(tail) > 12
+            or not (dash or rules.patterns["site_suffix"].search(tail))
+        ):
             break
         title = head
     head, _, tail = title.rpartition(" ")
-    if len(head) >= 4 and 2 <= len(tail) <= 12 and rules.search("site_suffix", tail):
+    if len(head) >= 4 and 2 <= len(tail) <= 12 and rules.patterns["site_suffix"].search(tail):
         title = head.strip()
-    first = rules.search("title_weak_separators", title) or rules.search(
-        "title_strong_separators", title
-    )
+    patterns = rules.patterns
+    first = patterns["title_weak_separators"].search(title) or patterns[
+        "title_strong_separators"
+    ].search(title)
     if first:
         head, tail = title[: first.start()].strip(), title[first.end() :].strip()
-        if len(head) <= 10 and len(tail) >= 4 and rules.search("site_suffix", head):
+        if len(head) <= 10 and len(tail) >= 4 and rules.patterns["site_suffix"].search(head):
             title = tail
     return title
 
