@@ -249,7 +249,12 @@ def _has_first_word(text: str) -> bool:
 
 def _any_re(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     """One alternation that finds any of ``words`` (a substring test scanned in C)."""
-    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+    return re.compile(_alternation(words))
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    """Regex alternation of literal ``words`` (one that never matches for none)."""
+    return "|".join(map(re.escape, words)) if words else "(?!)"
 
 
 @cache
@@ -303,6 +308,7 @@ class _Unit:
     marker: str
     content: str
     inline: bool
+    heading: bool  # the content reads as a heading (:func:`_is_heading`)
     bodies: list[str] = field(default_factory=list)
     owner: _List | None = None
 
@@ -371,6 +377,16 @@ def _is_title_line(content: str) -> bool:
     if t[-1] in ":：":
         return len(t) <= LEADIN_MAX
     return _is_heading(t)
+
+
+def _unit_title_line(u: _Unit) -> bool:
+    """:func:`_is_title_line` of the unit's content, from its heading verdict."""
+    t = u.content.strip()
+    if not t:
+        return True
+    if t[-1] in ":：":
+        return len(t) <= LEADIN_MAX
+    return u.heading
 
 
 def _is_sentence(text: str) -> bool:
@@ -577,7 +593,17 @@ def _segment(paragraphs: list[str], sequences: bool = True) -> list[_Item]:
             if inline and (nxt is None or nxt.number == 1):
                 content, tail = _cut_tail(content, nxt is not None and nxt.family == mk.family)
             text = _clean_content(content)
-            unit = _Unit(len(items), pi, mk.start, mk.family, mk.number, mk.marker, text, inline)
+            unit = _Unit(
+                len(items),
+                pi,
+                mk.start,
+                mk.family,
+                mk.number,
+                mk.marker,
+                text,
+                inline,
+                _is_heading(text),
+            )
             items.append(unit)
             if tail := tail.strip():
                 _plain(items, pi, mk.end + len(content), tail, _is_heading(tail))
@@ -604,7 +630,17 @@ def _mark_sequences(items: list[_Item]) -> list[_Item]:
         if len(run) >= 3:
             for n, (p, word, end, start) in enumerate(run, 1):
                 content = _clean_content(p.text[end:])
-                unit = _Unit(p.idx, p.para, p.pos + start, SEQ_FAMILY, n, word, content, False)
+                unit = _Unit(
+                    p.idx,
+                    p.para,
+                    p.pos + start,
+                    SEQ_FAMILY,
+                    n,
+                    word,
+                    content,
+                    False,
+                    _is_heading(content),
+                )
                 lead = p.text[:start].strip()
                 plain = _Plain(p.idx, p.para, p.pos, lead, False, _is_heading(lead))
                 new[p.idx] = [plain, unit] if lead else [unit]
@@ -639,7 +675,7 @@ def _mark_sequences(items: list[_Item]) -> list[_Item]:
 
 def _reappears(u: _Unit, keys: dict[str, int]) -> bool:
     """The unit is a short heading that shows up again further down (a contents entry)."""
-    return _is_heading(u.content) and keys.get(_key(u.content), -1) > u.idx
+    return u.heading and keys.get(_key(u.content), -1) > u.idx
 
 
 def _continue(u: _Unit, stack: list[_List]) -> bool:
@@ -667,7 +703,7 @@ def _place(
     parent = None
     if stack:
         p = stack[-1].units[-1]
-        nests = gap == 0 or (gap <= 2 and _is_title_line(p.content))
+        nests = gap == 0 or (gap <= 2 and _unit_title_line(p))
         if nests and not _reappears(p, keys):
             parent = p
     new = _List(u.family, [u], parent, stack[-1] if parent else None)
@@ -711,7 +747,7 @@ def _takes_body_line(prev: _Item | None) -> bool:
 
     That holds for a list's first step, or when earlier steps had bodies too.
     """
-    if not isinstance(prev, _Unit) or prev.inline or not _is_title_line(prev.content):
+    if not isinstance(prev, _Unit) or prev.inline or not _unit_title_line(prev):
         return False
     return prev.number == 1 or (prev.owner is not None and prev.owner.bodies_seen)
 
@@ -767,7 +803,7 @@ def _attach_bodies(lists: list[_List], items: list[_Item]) -> None:
         counts = [0]
         short_bodies = False  # an earlier step's body was a short heading-like line
         for j, u in enumerate(lst.units):
-            if u.inline or not _is_title_line(u.content):
+            if u.inline or not _unit_title_line(u):
                 continue
             last = j == len(lst.units) - 1
             limit = max(counts) if last and len(lst.units) > 1 else MAX_GAP
@@ -841,11 +877,14 @@ def _last_heading_chunk(chunks: list[str]) -> str | None:
 
 def _starts_with_verb(text: str, key: str = "action_verbs") -> bool:
     """The text opens with a verb of list ``key`` (登录, 点击 …), maybe after 先 / 再 / 请."""
-    t = text.lstrip()[:12]
-    for prefix in ("", *_words("verb_prefixes")):
-        if t.startswith(prefix) and t[len(prefix) :].startswith(_words(key)):
-            return True
-    return False
+    return _verb_re(key).match(text.lstrip()[:12]) is not None
+
+
+@cache
+def _verb_re(key: str) -> re.Pattern[str]:
+    """A verb of list ``key`` at the start, maybe after a verb prefix."""
+    prefixes = _alternation(("", *_words("verb_prefixes")))
+    return re.compile(f"(?:{prefixes})(?:{_alternation(_words(key))})")
 
 
 def _verb_share(units: list[_Unit]) -> float:
@@ -889,7 +928,7 @@ def _toc_keys(items: list[_Item]) -> dict[str, int]:
         if isinstance(it, _Plain):
             text, heading = it.text, it.heading
         else:
-            text, heading = it.content, _is_heading(it.content)
+            text, heading = it.content, it.heading
         if heading and (k := _key(text)):
             keys[k] = it.idx
     return keys

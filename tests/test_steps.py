@@ -718,3 +718,17 @@ def test_every_space_but_the_space_is_unprintable() -> None:
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert [ch for ch in spaces if ch != " " and ch.isprintable()] == []
+
+
+def test_verb_openings_match_prefix_then_verb() -> None:
+    from pipeline import steps
+
+    texts = [*_soups(15, 300, 10), "先登录", "  请点击", "需要缴纳", "然后再登录", "交违约金"]
+    for text in texts:
+        for key in ("action_verbs", "fee_verbs"):
+            t = text.lstrip()[:12]
+            expected = any(
+                t.startswith(p) and t[len(p) :].startswith(steps._words(key))
+                for p in ("", *steps._words("verb_prefixes"))
+            )
+            assert steps._starts_with_verb(text, key) == expected, (text, key)
