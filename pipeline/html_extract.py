@@ -286,46 +286,7 @@ _INNER_BLOCKS = (
 _CELLS = ("td", "th")
 
 
-class _NodeWalk:
-    """``etree.iterwalk``'s start/end events over every node, comments and PIs included.
-
-    Only for trees that hold such nodes (iterwalk skips them, tails and all); parsed pages
-    never do, since the parser removes them.
-    """
-
-    def __init__(self, root: Element) -> None:
-        self._root = root
-        self._descend = True
-
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        stack: list[tuple[bool, Any]] = [(False, self._root)]
-        while stack:
-            end, node = stack.pop()
-            if end:
-                yield "end", node
-                continue
-            stack.append((True, node))
-            self._descend = True
-            yield "start", node
-            if self._descend:
-                stack.extend((False, child) for child in reversed(node))
-
-    def skip_subtree(self) -> None:
-        self._descend = False
-
-
-def _events(root: Element) -> Any:
-    """Start/end events over ``root`` from libxml2 (C), unless the tree holds comments/PIs."""
-    if next(root.iter(etree.Comment, etree.PI, etree.Entity), None) is None:
-        return etree.iterwalk(root, events=("start", "end"))
-    return _NodeWalk(root)
-
-
-def _hidden(el: Element, names: list[str]) -> bool:
-    """A ``hidden`` attribute or ``display:none`` style (``names``: ``el``'s attributes)."""
-    if "hidden" in names:
-        return True
-    return "style" in names and _HIDDEN_STYLE.search(el.get("style")) is not None
+_EVENTS = ("start", "end", "comment", "pi")  # a comment or PI is skipped, its tail kept
 
 
 class _Walker:
@@ -362,14 +323,19 @@ class _Walker:
         links = 0
         row: Element | None = None
         skipped: Element | None = None
-        events = _events(root)
+        events = etree.iterwalk(root, events=_EVENTS)
         for event, el in events:
             if event == "start":
                 tag = el.tag
                 if (
-                    not isinstance(tag, str)
-                    or tag in drop
-                    or ((names := el.keys()) and _hidden(el, names))
+                    tag in drop
+                    or (  # a hidden attribute or a display:none style
+                        (names := el.keys())
+                        and (
+                            "hidden" in names
+                            or ("style" in names and _HIDDEN_STYLE.search(el.get("style")))
+                        )
+                    )
                     or (tag in soft_drop and not _has_prose(el))
                 ):
                     events.skip_subtree()
@@ -401,6 +367,8 @@ class _Walker:
                 continue
             if el is skipped:
                 skipped = None
+            elif event != "end":
+                pass  # a comment or processing instruction: only its tail counts
             else:
                 if links and el.tag == "a":
                     links -= 1
@@ -560,12 +528,17 @@ def _is_flat_row(tr: Element) -> bool:
         after = br.getnext()
         if breaks >= 3 or (after is not None and after.tag == "br" and not (br.tail or "").strip()):
             return False  # line breaks that make paragraphs: a layout cell, not a data row
-    return len(_text_of(tr)) <= 300
+    length = 0
+    for text in tr.itertext():  # len(_text_of(tr)) <= 300, without reading a long row whole
+        length += len(text)
+        if length > 300:
+            return False
+    return True
 
 
 def _text_of(el: Element) -> str:
-    """All text under ``el`` (works for lxml.html and plain etree elements alike)."""
-    return "".join(t for t in el.itertext() if isinstance(t, str))
+    """All text under ``el`` (itertext yields only strings: texts and tails)."""
+    return "".join(el.itertext())
 
 
 def _has_prose(el: Element) -> bool:
