@@ -1037,16 +1037,17 @@ def _tidy(heading: str | None) -> str | None:
 def _classify(
     lists: list[_List], items: list[_Item], keys: dict[str, int], title: str | None
 ) -> None:
-    """Set ``procedure`` and ``heading`` of every list, in reading order.
+    """Set ``procedure`` and ``heading`` of every list that can be output, in reading order.
 
     Sub-lists of a step are judged with their parent; sub-lists of a container (a set of
     sections) are judged like top-level lists under the section's title.
     """
     first = True  # the article title still counts for the next top-level list
     families: set[str] = set()  # marker families of the procedures found so far
+    parents = {id(x.parent_list) for x in lists}
     for lst in sorted(lists, key=lambda x: x.units[0].idx):
-        if lst.container:
-            continue
+        if lst.container or (len(lst.units) < 2 and id(lst) not in parents):
+            continue  # a single step that heads no sub-list is never output, nor changes state
         parent, parent_list = lst.parent, lst.parent_list
         heading, intro = _context(items, lst.units[0].idx, parent is not None)
         if parent is not None and parent_list is not None:
