@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -53,8 +53,6 @@ _MAX_BARE_CUE = 5  # the same for a term with no amount (按月收取的服务�
 _BEFORE_COST = 6
 _CLAUSE_COST = 15
 _WEAK_COST = 30
-_SENTENCE_CACHE = 4096  # rows of recent sentences: reposted articles share many
-_CACHED_SENTENCE_MAX = 500  # longer sentences are read each time (the cache stays small)
 
 
 class _Term(NamedTuple):
@@ -292,9 +290,6 @@ def _sentence_rows(sentence: str, hits: tuple[_Hit, ...]) -> tuple[dict, ...]:
     )
 
 
-_cached_sentence_rows = lru_cache(maxsize=_SENTENCE_CACHE)(_sentence_rows)  # callers copy rows
-
-
 def extract_fees(paragraphs: list[str]) -> list[dict]:
     """Fee rows (keys ``FEE_COLUMNS``) for the paragraphs of one article, in text order."""
     rows: list[dict] = []
@@ -302,6 +297,5 @@ def extract_fees(paragraphs: list[str]) -> list[dict]:
         if not isinstance(paragraph, str) or not paragraph:
             continue
         for start, end, hits in _term_sentences(paragraph):
-            read = _cached_sentence_rows if end - start <= _CACHED_SENTENCE_MAX else _sentence_rows
-            rows.extend(map(dict, read(paragraph[start:end], hits)))
+            rows.extend(_sentence_rows(paragraph[start:end], hits))
     return rows
