@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["Scanner", "char_class", "first_chars"]
+__all__ = ["Scanner", "char_class", "first_chars", "literals", "needles"]
 
 
 class Scanner:
@@ -258,3 +258,243 @@ def char_class(chars: frozenset[str] | set[str]) -> re.Pattern[str]:
             parts.append(part)
             start = i
     return re.compile("[" + "".join(parts) + "]" if parts else "(?!)")
+
+
+# ------------------------------------------------------------------ needles
+#
+# A pre-check for patterns that rarely match: strings one of which every match
+# contains. A text holding none of them cannot match, which one search of
+# :func:`literals` (in C) tells.
+
+
+def literals(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """A pattern that finds one of ``strings`` wherever a text holds one.
+
+    Written as a trie whose every branch opens with a literal, so ``re`` skips,
+    in C, the characters no string starts with and tries few branches elsewhere.
+    Only whether (and where first) a match is found is promised, not which string.
+    No strings: a pattern that never matches; the empty string: one that always does.
+    """
+    if not strings:
+        return re.compile("(?!)")
+    if "" in strings:
+        return re.compile("")
+    trie: dict[str, dict] = {}
+    for string in sorted(strings, key=len):
+        node = trie
+        for char in string:
+            if "" in node:
+                break  # a shorter string already ends here: enough to find
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    """The alternatives below ``node``; ``""`` when a string ends at it."""
+    if "" in node:
+        return ""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+_NEEDLE_LIMIT = 4096  # the most strings a product of sets may hold
+_NEEDLE_UNION_LIMIT = 65536  # ...and a union of alternatives' sets
+_NEEDLE_CLASS_LIMIT = 64  # a larger class (``\\d`` holds 680 digits) is left unknown
+
+
+@dataclass(frozen=True)
+class _Lits:
+    """What every match of a piece of pattern consumes, as sets of strings (``None``: unknown).
+
+    ``exact``: the match is one of these; ``need``: it contains one of these;
+    ``head``/``tail``: it starts/ends with one of these.
+    """
+
+    exact: frozenset[str] | None
+    need: frozenset[str] | None
+    head: frozenset[str] | None
+    tail: frozenset[str] | None
+
+
+_ANY = _Lits(None, None, None, None)  # consumes something unknown
+_EMPTY = _Lits(frozenset({""}), None, frozenset({""}), frozenset({""}))  # zero-width
+
+
+def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Non-empty strings one of which occurs in every match of ``pattern``.
+
+    ``None`` when no such set is known (a match may be empty or made of
+    unknown pieces). Case-insensitive pieces contribute every case variant.
+    """
+    if pattern.flags & re.LOCALE:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        return _lits_sequence(list(parsed), pattern.flags).need
+    except (RecursionError, re.error, TypeError, ValueError):
+        return None
+
+
+def _product(left: frozenset[str] | None, right: frozenset[str] | None) -> frozenset[str] | None:
+    if left is None or right is None or len(left) * len(right) > _NEEDLE_LIMIT:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(s is None for s in sets):
+        return None
+    out = frozenset().union(*sets)
+    return out if len(out) <= _NEEDLE_UNION_LIMIT else None
+
+
+def _best(candidates: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """The most selective usable set: longest shortest string, then fewest strings."""
+    usable = [c for c in candidates if c and "" not in c]
+    return max(usable, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _lits_sequence(items: list, flags: int) -> _Lits:
+    infos = [_lits_item(op, av, flags) for op, av in items]
+    exact: frozenset[str] | None = frozenset({""})
+    for info in infos:
+        exact = _product(exact, info.exact)
+    return _Lits(
+        exact,
+        _best([exact, *(info.need for info in infos), *_windows(infos)]),
+        _edge(infos, head=True),
+        _edge(infos, head=False),
+    )
+
+
+def _edge(infos: list[_Lits], *, head: bool) -> frozenset[str] | None:
+    """What every match starts (``head``) or ends with: exact pieces from that end joined."""
+    edge = frozenset({""})
+    for info in infos if head else reversed(infos):
+        if info.exact is None:
+            part = info.head if head else info.tail
+            joined = (_product(edge, part) if head else _product(part, edge)) if part else None
+            return joined or edge
+        joined = _product(edge, info.exact) if head else _product(info.exact, edge)
+        if joined is None:
+            return edge
+        edge = joined
+    return edge
+
+
+def _windows(infos: list[_Lits]) -> list[frozenset[str]]:
+    """Strings of consecutive exact pieces (with the tail before and head after them)."""
+    out = []
+    i = 0
+    while i < len(infos):
+        if infos[i].exact is None:
+            i += 1
+            continue
+        j = i
+        while j < len(infos) and infos[j].exact is not None:
+            j += 1
+        run = [info.exact for info in infos[i:j]]
+        before = _trim(infos[i - 1].tail, head=False) if i > 0 else None
+        after = _trim(infos[j].head, head=True) if j < len(infos) else None
+        run = [before] * (before is not None) + run + [after] * (after is not None)
+        for start in range(len(run)):
+            joined: frozenset[str] | None = frozenset({""})
+            for part in run[start:]:
+                joined = _product(joined, part)
+                if joined is None:
+                    break
+                out.append(joined)
+        i = j
+    return out
+
+
+def _trim(edge: frozenset[str] | None, *, head: bool) -> frozenset[str] | None:
+    """``edge`` cut to its shortest length (from the start when ``head``): fewer strings."""
+    if not edge:
+        return None
+    size = min(map(len, edge))
+    if size == 0:
+        return None
+    return frozenset(s[:size] if head else s[len(s) - size :] for s in edge)
+
+
+def _lits_item(op: Any, av: Any, flags: int) -> _Lits:
+    try:
+        return _lits_known(op, av, flags)
+    except _Unknown:
+        return _ANY
+
+
+def _lits_known(op: Any, av: Any, flags: int) -> _Lits:
+    if op is _sre.LITERAL or op is _sre.IN:
+        chars = {chr(av)} if op is _sre.LITERAL else _class(av, flags)
+        if len(chars) > _NEEDLE_CLASS_LIMIT:
+            return _ANY
+        one = frozenset(_case_variants(chars, flags))
+        return _Lits(one, one, one, one)
+    if op is _sre.SUBPATTERN:
+        _, add, remove, sub = av
+        return _lits_sequence(list(sub), (flags | add) & ~remove)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _lits_sequence(list(av), flags)
+    if op is _sre.BRANCH:
+        alternatives = [_lits_sequence(list(alternative), flags) for alternative in av[1]]
+        return _Lits(
+            *(
+                _union([getattr(a, f) for a in alternatives])
+                for f in ("exact", "need", "head", "tail")
+            )
+        )
+    if op in _REPEATS:
+        return _lits_repeat(*av, flags)
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+        return _EMPTY
+    raise _Unknown(op)
+
+
+def _lits_repeat(low: int, high: int, sub: Any, flags: int) -> _Lits:
+    first = _lits_sequence(list(sub), flags)
+    exact: frozenset[str] | None = None
+    if first.exact is not None and high != _sre.MAXREPEAT and high <= _NEEDLE_LIMIT:
+        power: frozenset[str] | None = frozenset({""})
+        counts = []
+        for count in range(high + 1):
+            if count >= low:
+                counts.append(power)
+            power = _product(power, first.exact)
+        exact = _union(counts)
+    if low == 0:
+        empty = frozenset({""})
+        return _Lits(
+            exact,
+            None,
+            _union([first.head, empty]),
+            _union([first.tail, empty]),
+        )
+    least: frozenset[str] | None = frozenset({""})
+    for _ in range(low):
+        least = _product(least, first.exact)
+    return _Lits(exact, _best([first.need, least, exact]), first.head, first.tail)
+
+
+@cache
+def _ascii_folds(letter: str) -> frozenset[str]:
+    """Every character IGNORECASE matches to the ASCII ``letter``, found by ``re`` itself."""
+    candidates = (letter.lower(), letter.upper(), *_ASCII_FOLDS)
+    return frozenset(c for c in candidates if re.fullmatch(re.escape(letter), c, re.I))
+
+
+def _case_variants(chars: set[str], flags: int) -> set[str]:
+    """``chars`` plus what IGNORECASE lets match them (unknown for non-ASCII cased ones)."""
+    if not flags & re.IGNORECASE:
+        return chars
+    out = set(chars)
+    for char in chars:
+        if char.isascii() and char.isalpha():
+            out |= _ascii_folds(char)
+        elif char.lower() != char or char.upper() != char or char.casefold() != char:
+            raise _Unknown(char)
+    return out

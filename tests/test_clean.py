@@ -1,7 +1,15 @@
+import re
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.clean import clean_document, recipe
+from pipeline.clean.base import Needles
+from pipeline.decode import decode_bytes
 from pipeline.document import Block, Document
+from pipeline.scanner import literals, needles
 
 BODY = [
     "很多用户在办理分期后想提前结清，本文说明具体流程和费用。",
@@ -216,3 +224,88 @@ def test_inline_toc_and_dotted_byline_removed() -> None:
     toc = "文章目录：① 费用标准 ② 申请流程 ③ 常见问题"
     byline = "理财小编 发布于 2024-02-27 · 浏览 3.2k"
     assert clean([byline, toc, *BODY]) == (BODY, [("metadata", byline), ("toc", toc)])
+
+
+# ----------------------------------------------------------------------------- pre-checks
+
+DATA = Path(__file__).parent / "data"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.text("ab中文.", min_size=0, max_size=4), max_size=6), st.text("ab中文.\n"))
+def test_literals_finds_where_a_string_first_is(strings: set[str], text: str) -> None:
+    found = literals(strings).search(text)
+    starts = [i for i in range(len(text) + 1) for s in strings if text.startswith(s, i)]
+    assert (found.start() if found else None) == min(starts, default=None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"abc", {"abc"}),
+        (r"(?<![0-9])https?://x", {"http://x", "https://x"}),
+        (r"a\d+b|c[de]", {"a", "cd", "ce"}),
+        (
+            r"(?i)sk",
+            {"sk", "sK", "Sk", "SK", "\u017fk", "\u017fK", "s\u212a", "S\u212a", "\u017f\u212a"},
+        ),
+        (r"x?", None),  # can match the empty string
+        (r".+", None),
+        (r"[^a]b?", None),
+    ],
+)
+def test_needles_of_patterns(pattern: str, expected: set[str] | None) -> None:
+    assert needles(re.compile(pattern)) == (None if expected is None else frozenset(expected))
+
+
+def _rule_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every pattern of the recipe's rules that a needle pre-check stands for."""
+    rules = {rule.name: rule for rule in recipe()}
+    widget, ads = rules["ui_widget"], rules["ad_contact"]
+    return [
+        ("widget.line", widget.line),
+        ("widget.inline", widget.inline),
+        ("ad.contact", ads.contact.pattern),
+        ("ad.cta", ads.cta.pattern),
+        ("ad.mobile", ads.mobile.pattern),
+        ("metadata.line", rules["metadata"].line),
+        ("metadata.date", rules["metadata"].date),
+        ("disclaimer.lead", rules["disclaimer"].lead),
+        ("comments.counter", rules["comments"].counter),
+        ("comments.reply", rules["comments"].reply),
+    ]
+
+
+@pytest.mark.parametrize(("name", "pattern"), _rule_patterns())
+def test_every_match_of_a_rule_pattern_holds_a_needle(name: str, pattern: re.Pattern[str]) -> None:
+    found = needles(pattern)
+    assert found, f"{name}: no needles"
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern))
+    def check(text: str) -> None:
+        for match in pattern.finditer(text):
+            assert any(n in match.group(0) for n in found), (name, match.group(0))
+
+    check()
+
+
+def _articles() -> list[list[str]]:
+    """The lines of the labelled text articles, plus this file's examples."""
+    out = []
+    for path in sorted(DATA.glob("*/raw/*.txt")):
+        lines = decode_bytes(path.read_bytes()).text.splitlines()
+        out.append([line.strip() for line in lines if line.strip()])
+    return out
+
+
+def test_needle_prechecks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cleaning with every pre-check turned off (all texts pass) gives the same result."""
+    articles = _articles()
+    assert len(articles) > 10
+    fast = [clean(lines) for lines in articles]
+    for rule in recipe():
+        for attr, value in vars(rule).items():
+            if isinstance(value, Needles):
+                monkeypatch.setattr(rule, attr, Needles(None))
+    assert [clean(lines) for lines in articles] == fast

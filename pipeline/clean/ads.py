@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, Scanner, any_of, has_content, rule_config
+from pipeline.clean.base import Needles, Rule, Scanner, any_of, has_content, rule_config
 from pipeline.document import Block, Document
 
 _AD_MAX_CHARS = 400
@@ -36,14 +36,20 @@ class AdContact(Rule):
         self.cta = Scanner(any_of(config["cta"]))
         self.ad_words = tuple(config["ad_words"])
         self.min_ad_words = int(config["min_ad_words"])
+        self.contact_needles = Needles.of(self.contact.pattern)
+        self.cta_needles = Needles.of(self.cta.pattern)
+        self.mobile_needles = Needles.of(self.mobile.pattern)
 
-    def is_ad(self, text: str, has_contact: bool) -> bool:
-        """An ad block: contact details plus ad wording, or a call to action."""
+    def is_ad(self, text: str, has_contact: bool, *, cta: bool = True, mobile: bool = True) -> bool:
+        """An ad block: contact details plus ad wording, or a call to action.
+
+        ``cta``/``mobile`` False: ``text`` is known to hold no call to action / mobile.
+        """
         if len(text) > _AD_MAX_CHARS:
             return False
-        if self.cta.search(text):
+        if cta and self.cta.search(text):
             return True
-        if len(text) <= self.mobile_ad_max and self.mobile.search(text):
+        if mobile and len(text) <= self.mobile_ad_max and self.mobile.search(text):
             return True  # a personal mobile number in a short block is an ad
         if not has_contact:
             return False
@@ -52,8 +58,17 @@ class AdContact(Rule):
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
         kept = []
         for block in blocks:
-            contacts = list(self.contact.finditer(block.text))
-            if self.is_ad(block.text, bool(contacts)):
+            text = block.text
+            # a text without any needle holds no contact, call to action or mobile
+            contacts = (
+                list(self.contact.finditer(text)) if self.contact_needles.found_in(text) else []
+            )
+            if len(text) <= _AD_MAX_CHARS and self.is_ad(
+                text,
+                bool(contacts),
+                cta=bool(self.cta_needles.found_in(text)),
+                mobile=bool(self.mobile_needles.found_in(text)),
+            ):
                 self.drop(doc, block)
                 continue
             cut = [m for m in contacts if self._cut_inline(block.text, m)]

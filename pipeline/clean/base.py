@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
 from pipeline.document import Block, Document
 from pipeline.resource import read_json
-from pipeline.scanner import Scanner
+from pipeline.scanner import Scanner, literals, needles
 
-__all__ = ["SENTENCE_PUNCT", "Rule", "Scanner", "any_of", "has_content", "rule_config"]
+__all__ = [
+    "SENTENCE_PUNCT",
+    "Needles",
+    "Rule",
+    "Scanner",
+    "any_of",
+    "has_content",
+    "literals",
+    "needles",
+    "rule_config",
+]
 
 # Sentence punctuation: a line holding one of these reads as prose, not as a title.
 SENTENCE_PUNCT = "。，,；！!;"
@@ -27,6 +38,32 @@ def any_of(patterns: list[str] | tuple[str, ...], *, whole: bool = False) -> re.
     """Compile regex alternatives into one pattern (anchored to the whole string if asked)."""
     body = "|".join(f"(?:{p})" for p in patterns)
     return re.compile(f"\\s*(?:{body})\\s*" if whole else body)
+
+
+class Needles:
+    """A cheap pre-check: strings one of which every text a test can pass holds.
+
+    ``found_in(text)`` is false when ``text`` holds none of them, so the test
+    cannot pass: one search, in C. Unknown strings (``None``) are found in every text.
+    """
+
+    def __init__(self, strings: Iterable[str] | None) -> None:
+        self.pattern = None if strings is None else literals(frozenset(strings))
+        self.found_in: Callable[[str], object] = (
+            _every_text if self.pattern is None else self.pattern.search
+        )
+
+    @classmethod
+    def of(cls, *patterns: re.Pattern[str], extra: Iterable[str] = ()) -> Needles:
+        """The :func:`needles` of every pattern, plus ``extra`` strings."""
+        found = [needles(pattern) for pattern in patterns]
+        if any(strings is None for strings in found):
+            return cls(None)
+        return cls(set(extra).union(*found))  # type: ignore[arg-type]
+
+
+def _every_text(text: str) -> bool:
+    return True
 
 
 def has_content(text: str) -> bool:

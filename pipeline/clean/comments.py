@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, rule_config
+from pipeline.clean.base import Needles, Rule, needles, rule_config
 from pipeline.document import Block, Document
 
 _DECORATION = " :：【】[]<>《》-—=*#|·▶▸●"
 _MIN_BODY_BEFORE = 2
+_MAX_CHARS = 30  # longest comment header or reply marker line
 
 
 class Comments(Rule):
@@ -23,15 +24,23 @@ class Comments(Rule):
 
     def __init__(self) -> None:
         config = rule_config(self.name)
-        self.headers = frozenset(config["headers"])
+        self.headers = tuple(config["headers"])
         self.counter = re.compile(config["header_counter"])
         self.reply = re.compile(config["reply_marker"])
+        self.needles = self._needles()
+
+    def _needles(self) -> Needles:
+        """In every text that starts comments: a header or a needle of the markers."""
+        counter, reply = needles(self.counter), needles(self.reply)
+        if counter is None or reply is None:
+            return Needles(None)
+        return Needles({*self.headers, *counter, *reply})
 
     def starts_comments(self, text: str) -> bool:
         core = text.strip(_DECORATION).strip()
-        if len(core) > 30:
+        if len(core) > _MAX_CHARS or not self.needles.found_in(core):
             return False
-        if core in self.headers or any(core.startswith(h) for h in self.headers):
+        if core.startswith(self.headers):  # a header, alone or with a tail
             return True
         if self.counter.match(core):
             return True

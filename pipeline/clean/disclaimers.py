@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, rule_config
+from pipeline.clean.base import Needles, Rule, literals, rule_config
 from pipeline.document import Block, Document
 
 
 def _any_phrase(phrases: list[str]) -> re.Pattern[str]:
     """One pattern that finds any of ``phrases`` (as plain text) inside a string."""
-    return re.compile("|".join(map(re.escape, phrases)) or "(?!)")
+    return literals(set(phrases))
 
 
 class Disclaimer(Rule):
@@ -30,12 +30,14 @@ class Disclaimer(Rule):
         self.lead = re.compile(config["lead"])
         self.lead_phrases = _any_phrase(config["lead_phrases"])
         self.lead_max = int(config["lead_max_chars"])
+        self.lead_needles = Needles.of(self.lead)
 
     def is_disclaimer(self, text: str) -> bool:
         if len(text) <= self.max_chars and self.phrases.search(text):
             return True
         return (
             len(text) <= self.lead_max
+            and self.lead_needles.found_in(text)
             and self.lead.match(text) is not None
             and self.lead_phrases.search(text) is not None
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, any_of, rule_config
+from pipeline.clean.base import Needles, Rule, any_of, rule_config
 from pipeline.document import Block, Document
 
 _MAX_CHARS = 100
@@ -27,12 +27,13 @@ class Metadata(Rule):
         self.strip = config["strip"]
         self.date = re.compile(config["date"])
         self.separator = re.compile(config["separator"])
+        self.needles = Needles.of(self.line, self.date)
 
     def is_metadata(self, text: str) -> bool:
         """A byline: one metadata line, or short fields side by side with a date among them."""
         core = text.strip(self.strip)
-        if len(core) > _MAX_CHARS:
-            return False
+        if len(core) > _MAX_CHARS or not self.needles.found_in(core):
+            return False  # a line or a field with a date holds a needle
         if self.line.fullmatch(core):
             return True
         fields = [f for f in self.separator.split(core) if f]

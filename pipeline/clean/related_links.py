@@ -72,9 +72,16 @@ class RelatedLinks(Rule):
                 kept.append(block)
         return kept
 
+    def _may_head(self, text: str) -> bool:
+        """False when ``text`` is neither a header nor an inline list (one cheap test)."""
+        core = text.strip(_DECORATION).strip()
+        return core.startswith(self.headers) or (
+            len(core) <= _LOOSE_HEADER_MAX and self.header_pattern.match(core) is not None
+        )
+
     def _mark_headed(self, blocks: list[Block], drop: list[bool]) -> None:
         for i, block in enumerate(blocks):
-            if drop[i]:
+            if drop[i] or not self._may_head(block.text):
                 continue
             if self.is_inline_list(block.text):
                 drop[i] = True

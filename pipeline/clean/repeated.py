@@ -11,13 +11,14 @@ import re
 from pipeline.clean.base import Rule, rule_config
 from pipeline.document import Block, Document
 
-_NOISE = re.compile(r"[\s\W_]+")
+_WORDS = re.compile(r"\w+")  # what is left of a text without whitespace, punctuation, "_"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MIN_HAN = 4
 
 
 def _key(text: str) -> str:
-    return _NOISE.sub("", text).lower()
+    """``text`` without whitespace, punctuation and ``_``, lower-cased."""
+    return "".join(_WORDS.findall(text)).replace("_", "").lower()
 
 
 def _has_prose(key: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.clean.base import SENTENCE_PUNCT, rule_config
 
@@ -19,17 +20,28 @@ def strip_marker(text: str) -> str:
     return text[match.end() :] if match else text
 
 
+_SENTENCE = re.compile(f"[{re.escape(SENTENCE_PUNCT)}]")
+
+
+@cache
+def _title_chars() -> tuple[int, int]:
+    """The shortest and longest title (``related_links`` settings)."""
+    config = rule_config("related_links")
+    return int(config["title_min_chars"]), int(config["title_max_chars"])
+
+
 def is_title_like(text: str, max_chars: int | None = None) -> bool:
     """A short line without sentence punctuation: a link title or a TOC entry."""
-    config = rule_config("related_links")
+    shortest, longest = _title_chars()
+    if len(text) < shortest:  # the body is part of the text
+        return False
     body = strip_marker(text).strip()
-    limit = max_chars or config["title_max_chars"]
-    if not config["title_min_chars"] <= len(body) <= limit:
+    if not shortest <= len(body) <= (max_chars or longest):
         return False
     if body.endswith(("：", ":")):
         return False
     inner = body[:-1] if body.endswith(("？", "?", "！", "!", "。")) else body
-    return not any(p in inner for p in SENTENCE_PUNCT)
+    return _SENTENCE.search(inner) is None
 
 
 _FAMILIES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Rule, Scanner, rule_config
+from pipeline.clean.base import Needles, Rule, Scanner, needles, rule_config
 from pipeline.clean.titles import is_title_like, marker_family
 from pipeline.document import Block, Document
 
@@ -27,6 +27,12 @@ class Toc(Rule):
         self.headers = frozenset(config["headers"])
         self.max_line_chars = int(config["max_line_chars"])
         self.inline_max = int(config["inline_max_chars"])
+        self.needles = self._needles()
+
+    def _needles(self) -> Needles:
+        """In every header (inline TOC too): a header's own text, unless a toggle was cut out."""
+        toggle = needles(_TOGGLE)
+        return Needles(None if toggle is None else {*self.headers, *toggle})
 
     def is_header(self, text: str) -> bool:
         if _TOGGLE_SCAN.search(text) is not None:
@@ -49,6 +55,10 @@ class Toc(Rule):
         kept: list[Block] = []
         i = 0
         while i < len(blocks):
+            if not self.needles.found_in(blocks[i].text):  # no header, inline or alone
+                kept.append(blocks[i])
+                i += 1
+                continue
             if self.is_inline_toc(blocks[i].text):
                 self.drop(doc, blocks[i])
                 i += 1
