@@ -35,7 +35,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -605,18 +604,6 @@ def _value_hints(value: str, rules: _Rules) -> frozenset[str]:
     return hints
 
 
-def _block_ancestors(el: Element, rules: _Rules, limit: int) -> Iterator[Element]:
-    """Up to ``limit`` block-level ancestors of ``el`` (``el`` included), nearest first."""
-    found = steps = 0
-    node: Element | None = el
-    while node is not None and found < limit and steps < 64:
-        if node.tag in rules.block:
-            found += 1
-            yield node
-        node = node.getparent()
-        steps += 1
-
-
 def _is_meta_line(b: _Raw, rules: _Rules) -> bool:
     """A byline, source, date or view-count line (short, no real sentence)."""
     if b.chars > 80:
@@ -669,18 +656,27 @@ class _Scorer:
         return {el: s * self._factor(el) for el, s in raw.items()}
 
     def _chain(self, start: Element) -> list[tuple[Element, int, bool, float]]:
-        """The candidates fed from ``start`` up: (element, divisor, is widget, base score)."""
-        return [
-            (
-                anc,
-                1 if level == 0 else 2 if level == 1 else level * 3,
-                widget,
-                self.rules.tag_base.get(anc.tag, 0) + weight,
-            )
-            for level, anc in enumerate(_block_ancestors(start, self.rules, 5))
-            if anc in self.spans
-            for weight, widget in (self._hints(anc),)
-        ]
+        """The candidates fed from ``start`` up: (element, divisor, is widget, base score).
+
+        They are the first 5 block-level elements among ``start`` and its ancestors (at
+        most 64 steps up); the n-th (from 0) gets its paragraph scores divided by
+        1, 2, 6, 9, 12.
+        """
+        block, spans, tag_base = self.rules.block, self.spans, self.rules.tag_base
+        out: list[tuple[Element, int, bool, float]] = []
+        level = steps = 0
+        node: Element | None = start
+        while node is not None and level < 5 and steps < 64:
+            tag = node.tag
+            if tag in block:
+                if node in spans:
+                    weight, widget = self._hints(node)
+                    divisor = 1 if level == 0 else 2 if level == 1 else level * 3
+                    out.append((node, divisor, widget, tag_base.get(tag, 0) + weight))
+                level += 1
+            node = node.getparent()
+            steps += 1
+        return out
 
     def _factor(self, el: Element) -> float:
         """Link density discount, and a heavy one for comment/related/share-like boxes."""
@@ -764,7 +760,7 @@ class _Scorer:
             lo, hi = span
             if lo == hi or lo < first or hi > last or lo in out:
                 continue
-            if not any(a <= lo and hi <= b for a, b in ranges) or el in roots:
+            if el in roots or (len(ranges) > 1 and not any(a <= lo and hi <= b for a, b in ranges)):
                 continue
             if el.tag not in widget_tags or self.stats.is_prose(span):
                 continue
@@ -886,6 +882,8 @@ class _Trimmer:
 
 def _merge_vertical(blocks: list[_Raw]) -> list[_Raw]:
     """Join runs of one-character lines of one element (vertical ``今<br>日<br>推<br>荐``)."""
+    if not any(b.chars == 1 for b in blocks):
+        return blocks
     out: list[_Raw] = []
     i = 0
     while i < len(blocks):
@@ -907,8 +905,43 @@ def _merge_vertical(blocks: list[_Raw]) -> list[_Raw]:
 # ----------------------------------------------------------------------------- title and url
 
 
-def _meta_content(root: Element, key: str) -> str | None:
-    for el in root.iter("meta"):
+@dataclass
+class _Landmarks:
+    """The elements title and url extraction read, gathered in one pass in document order."""
+
+    titles: list[Element]
+    metas: list[Element]
+    links: list[Element]
+    h1s: list[Element]
+    h2s: list[Element]
+    h1_before: Element | None  # the last <h1> before the content container
+
+
+_LANDMARK_TAGS = ("title", "meta", "link", "h1", "h2")
+
+
+def _landmarks(root: Element, container: Element | None) -> _Landmarks:
+    """Collect ``_LANDMARK_TAGS`` elements with one ``iter`` (one C pass, not one per tag)."""
+    found: dict[str, list[Element]] = {tag: [] for tag in _LANDMARK_TAGS}
+    h1_before: Element | None = None
+    seen = container is None
+    tags = _LANDMARK_TAGS if container is None else (*_LANDMARK_TAGS, container.tag)
+    for el in root.iter(*tags):
+        if el is container:
+            seen = True
+        bucket = found.get(el.tag)
+        if bucket is None:
+            continue  # another element of the container's tag
+        bucket.append(el)
+        if not seen and el.tag == "h1":
+            h1_before = el
+    return _Landmarks(
+        found["title"], found["meta"], found["link"], found["h1"], found["h2"], h1_before
+    )
+
+
+def _meta_content(metas: list[Element], key: str) -> str | None:
+    for el in metas:
         if key in ((el.get("property") or "").lower(), (el.get("name") or "").lower()):
             value = normalise_space(html_lib.unescape(el.get("content") or ""))
             if value:
@@ -916,47 +949,42 @@ def _meta_content(root: Element, key: str) -> str | None:
     return None
 
 
-def _find_url(root: Element) -> str | None:
+def _find_url(page: _Landmarks) -> str | None:
     """``<link rel="canonical">`` href, else ``og:url``, else None."""
-    for el in root.iter("link"):
+    for el in page.links:
         href = normalise_space(el.get("href") or "")
         if href and "canonical" in (el.get("rel") or "").lower().split():
             return href
-    return _meta_content(root, "og:url")
+    return _meta_content(page.metas, "og:url")
 
 
-def _texts(root: Element, tag: str) -> list[str]:
+def _texts(elements: list[Element]) -> list[str]:
     out = []
-    for el in root.iter(tag):
+    for el in elements:
         text = normalise_space(html_lib.unescape(_text_of(el)))
         if 2 <= len(text) <= 200:
             out.append(text)
     return out
 
 
-def _heading_near(root: Element, container: Element | None) -> str | None:
+def _heading_near(page: _Landmarks, container: Element | None) -> str | None:
     """The last ``<h1>`` before the content container, else the first one inside it."""
     if container is None:
         return None
-    last: Element | None = None
-    for el in root.iter("h1", container.tag):
-        if el is container:
-            break
-        if el.tag == "h1":
-            last = el
+    last = page.h1_before
     if last is None:
         last = next(container.iter("h1"), None)
     text = normalise_space(html_lib.unescape(_text_of(last))) if last is not None else ""
     return text if 2 <= len(text) <= 200 else None
 
 
-def _find_title(root: Element, rules: _Rules, near: str | None = None) -> str | None:
+def _find_title(page: _Landmarks, rules: _Rules, near: str | None = None) -> str | None:
     """The title: the longest ``og:title``/``<h1>``/``<h2>`` that opens ``<title>``, else
     ``<title>`` minus its site name (unless that leaves only a site name and the ``<h1>``
     near the content says more), else ``og:title``, else the ``<h1>``."""
-    raw = next(iter(_texts(root, "title")), None)
-    og = _meta_content(root, "og:title")
-    headings = _texts(root, "h1") + _texts(root, "h2")
+    raw = next(iter(_texts(page.titles)), None)
+    og = _meta_content(page.metas, "og:title")
+    headings = _texts(page.h1s) + _texts(page.h2s)
     near = near or (headings[0] if headings else None)
     if not raw:
         return (strip_site_name(og, rules) or og) if og else near
@@ -1054,8 +1082,10 @@ def _extract(html: str) -> HtmlPage:
     scorer = _Scorer(walker)
     roots = scorer.select()
     widgets = scorer.widget_blocks(roots)
-    title = _find_title(root, rules, _heading_near(root, roots[0] if roots else None))
-    url = _find_url(root)
+    container = roots[0] if roots else None
+    page = _landmarks(root, container)
+    title = _find_title(page, rules, _heading_near(page, container))
+    url = _find_url(page)
     trimmer = _Trimmer(rules, title)
     if not roots:
         chosen = list(walker.blocks)
