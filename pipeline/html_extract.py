@@ -278,10 +278,10 @@ class _ItemFrame:
     started: bool = False
 
 
-_INNER_BLOCKS = (
+_INNER_BLOCKS = frozenset({
     "p", "div", "table", "ul", "ol", "dl", "pre", "blockquote", "section", "article", "li",
     "h1", "h2", "h3", "h4", "h5", "h6",
-)  # fmt: skip
+})  # fmt: skip
 _CELLS = ("td", "th")
 
 
@@ -518,15 +518,24 @@ def _int_attr(value: str | None) -> int | None:
 
 
 def _is_flat_row(tr: Element) -> bool:
-    """A table row whose cells hold only inline content and little text becomes one block."""
-    for _ in tr.iterdescendants(*_INNER_BLOCKS):
-        return False
+    """A table row whose cells hold only inline content and little text becomes one block.
+
+    One pass over the descendants (an ``iterdescendants`` with 17 tag names costs more to
+    set up than a row has elements): any inner block, a third ``<br>`` or a ``<br>``
+    directly followed by another makes it a layout row.
+    """
     breaks = 0
-    for br in tr.iterdescendants("br"):
-        breaks += 1
-        after = br.getnext()
-        if breaks >= 3 or (after is not None and after.tag == "br" and not (br.tail or "").strip()):
-            return False  # line breaks that make paragraphs: a layout cell, not a data row
+    for el in tr.iterdescendants():
+        tag = el.tag
+        if tag in _INNER_BLOCKS:
+            return False
+        if tag == "br":
+            breaks += 1
+            after = el.getnext()
+            if breaks >= 3 or (
+                after is not None and after.tag == "br" and not (el.tail or "").strip()
+            ):
+                return False  # line breaks that make paragraphs: a layout cell, not a data row
     length = 0
     for text in tr.itertext():  # len(_text_of(tr)) <= 300, without reading a long row whole
         length += len(text)
@@ -541,9 +550,15 @@ def _text_of(el: Element) -> str:
 
 
 def _has_prose(el: Element) -> bool:
-    """Whether a soft-drop element (say a page-wide ASP.NET ``<form>``) holds article text."""
-    text = _text_of(el)
-    return len(text) >= 100 and text.count("，") + text.count("。") >= 4
+    """Whether a soft-drop element (say a page-wide ASP.NET ``<form>``) holds article text:
+    100 characters and 4 Chinese commas or full stops (read only until both are reached)."""
+    length = marks = 0
+    for text in el.itertext():
+        length += len(text)
+        marks += text.count("，") + text.count("。")
+        if length >= 100 and marks >= 4:
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------- scoring
