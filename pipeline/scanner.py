@@ -4,7 +4,10 @@ Python's ``re`` tries a pattern that opens with a lookbehind, a lookahead or an
 optional group at every position of the text. :class:`Scanner` works out, from
 the parsed pattern, which characters a match can start at, finds the next such
 character with one character class (scanned in C) and tries the pattern only
-there: the same matches, found faster when those characters are rare.
+there: the same matches, found faster when those characters are rare. A
+one-character negative lookbehind at the start of a branch (``(?<![0-9])``) is
+tested in that search too, so a digit inside a number is no start for a branch
+that needs a non-digit before it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class Scanner:
         self.starts = None if start is None else char_class(start.chars)
         self.never_empty = start is not None and not start.empty
         self.at_start = start is not None and start.at_start
+        if start is not None and not start.at_start:
+            self.starts = _after_lookbehinds(pattern) or self.starts
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The leftmost match in ``text[pos:endpos]``, as ``pattern.search``."""
@@ -94,6 +99,98 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """
     start = _analyse(pattern)
     return None if start is None else start.chars
+
+
+def _after_lookbehinds(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A start-finding pattern that also tests leading one-character negative lookbehinds.
+
+    It consumes the character a match can start at: one class (so ``re`` skips
+    other characters in C), then a branch per set of characters that may not
+    precede it. ``None`` when no branch opens with such a lookbehind, or the
+    pattern is not understood (the plain class of :func:`first_chars` serves).
+    """
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        starts, empty = _starts_sequence(list(parsed), pattern.flags, frozenset())
+    except (_Unknown, RecursionError, re.error, TypeError, ValueError):
+        return None
+    if empty or not any(before for _, before in starts):
+        return None
+    by_before: dict[frozenset[str], frozenset[str]] = {}
+    for chars, before in starts:
+        by_before[before] = by_before.get(before, frozenset()) | chars
+    branches = []
+    for before, chars in by_before.items():
+        branch = f"(?<={char_class(chars).pattern})"
+        if before:
+            branch += f"(?s:(?<!{char_class(before).pattern}.))"
+        branches.append(branch)
+    every = frozenset().union(*by_before.values())
+    return re.compile(f"{char_class(every).pattern}(?:{'|'.join(branches)})")
+
+
+_Starts = list[tuple[frozenset[str], frozenset[str]]]  # (first chars, chars not before them)
+
+
+def _starts_sequence(items: list, flags: int, before: frozenset[str]) -> tuple[_Starts, bool]:
+    """How matches of items in a row start, and whether they can match empty.
+
+    ``before``: characters that may not precede the match (lookbehinds met so far).
+    """
+    starts: _Starts = []
+    for op, av in items:
+        if op is _sre.ASSERT_NOT and av[0] < 0:
+            before = before | _one_char(list(av[1]), flags)
+            continue
+        if op is _sre.AT and av in (
+            _sre.AT_BEGINNING,
+            _sre.AT_BEGINNING_STRING,
+            _sre.AT_BEGINNING_LINE,
+        ):
+            raise _Unknown(op)  # matches at the start of a string or line: left to first_chars
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+            continue  # demands nothing (ignoring a demand only adds starts)
+        more, empty = _starts_item(op, av, flags, before)
+        starts += more
+        if not empty:
+            return starts, False
+    return starts, True
+
+
+def _one_char(items: list, flags: int) -> frozenset[str]:
+    """Characters a one-character lookbehind surely matches (none when unsure)."""
+    if len(items) != 1 or items[0][0] not in (_sre.LITERAL, _sre.IN):
+        return frozenset()
+    op, av = items[0]
+    try:
+        return frozenset({chr(av)} if op is _sre.LITERAL else _class(av, flags))
+    except _Unknown:
+        return frozenset()
+
+
+def _starts_item(op: Any, av: Any, flags: int, before: frozenset[str]) -> tuple[_Starts, bool]:
+    if op is _sre.LITERAL:
+        return [(frozenset(_with_case({chr(av)}, flags)), before)], False
+    if op is _sre.IN:
+        return [(frozenset(_with_case(_class(av, flags), flags)), before)], False
+    if op is _sre.SUBPATTERN:
+        _, add, remove, sub = av
+        return _starts_sequence(list(sub), (flags | add) & ~remove, before)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _starts_sequence(list(av), flags, before)
+    if op is _sre.BRANCH:
+        starts: _Starts = []
+        empty = False
+        for alternative in av[1]:
+            more, can_be_empty = _starts_sequence(list(alternative), flags, before)
+            starts += more
+            empty = empty or can_be_empty
+        return starts, empty
+    if op in _REPEATS:
+        low, _, sub = av
+        starts, empty = _starts_sequence(list(sub), flags, before)
+        return starts, empty or low == 0
+    raise _Unknown(op)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pipeline.clean import clean_document, recipe
 from pipeline.clean.base import Needles
 from pipeline.decode import decode_bytes
 from pipeline.document import Block, Document
-from pipeline.scanner import literals, needles
+from pipeline.scanner import Scanner, literals, needles
 
 BODY = [
     "很多用户在办理分期后想提前结清，本文说明具体流程和费用。",
@@ -309,3 +309,26 @@ def test_needle_prechecks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
             if isinstance(value, Needles):
                 monkeypatch.setattr(rule, attr, Needles(None))
     assert [clean(lines) for lines in articles] == fast
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?<![0-9])\d+元",
+        r"(?<!a)b|c",
+        r"x?(?<![0-9])1",
+        r"(?i:(?<![a-z])k)",
+        r"(?<![^a])b",
+        r"(?<!\d)(?<![a-z])[0-9a-z]+",
+        r"(?:电话[:：])?(?:(?<![0-9])1[3-9]\d{2}|(?<![A-Za-z.])[a-z]+\.cn)",
+    ],
+)
+@settings(max_examples=300, deadline=None)
+@given(text=st.text("0123456789abk元xKc电话:：.\n", max_size=30))
+def test_scanner_with_lookbehind_starts_finds_what_re_finds(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern)
+    scanner = Scanner(compiled)
+    assert [m.span() for m in scanner.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    for pos in range(len(text) + 1):
+        found, expected = scanner.search(text, pos), compiled.search(text, pos)
+        assert (found and found.span()) == (expected and expected.span())
