@@ -378,7 +378,11 @@ class _Walker:
                         row = None
                     spans[el] = (starts.pop(), len(blocks))
                     owners.pop()
-                    if (tag := el.tag) in special:
+                    tag = el.tag
+                    if tag == "li":
+                        if self._lists:
+                            self._lists.pop()
+                    elif tag in special:
                         self._close(tag)
             tail = el.tail
             if tail:
@@ -398,7 +402,8 @@ class _Walker:
         return False
 
     def _close(self, tag: str) -> None:
-        """Close what ``_open`` opened (the element's text is already flushed)."""
+        """Close what ``_open`` opened (the element's text is already flushed; ``<li>``
+        is closed inline: its item frame is popped)."""
         if tag in self.rules.pre:
             self._pre -= 1
         if (tag in self.rules.lists or tag == "li") and self._lists:
@@ -436,17 +441,26 @@ class _Walker:
                 for line in _split_lines(list(zip(pieces, flags, strict=True))):
                     text = normalise_space("".join(t for t, _ in line))
                     if text:
-                        self._emit(text, sum(_solid_len(t) for t, in_link in line if in_link))
+                        links = sum(_solid_len(t) for t, in_link in line if in_link)
+                        self._emit(text, links, len(text) - text.count(" "))
             else:
                 text = normalise_space(pieces[0] if len(pieces) == 1 else "".join(pieces))
                 if text:
-                    self._emit(text, sum(_solid_len(pieces[i]) for i in linked) if linked else 0)
+                    chars = len(text) - text.count(" ")
+                    if not linked:
+                        links = 0
+                    elif len(linked) == len(pieces):
+                        links = chars  # all of it is link text
+                    else:
+                        links = sum([_solid_len(pieces[i]) for i in linked])
+                    self._emit(text, links, chars)
         pieces.clear()
         linked.clear()
 
-    def _emit(self, text: str, links: int) -> None:
+    def _emit(self, text: str, links: int, chars: int) -> None:
+        """Append a block of normalised ``text`` (``chars`` non-space, ``links`` in links)."""
         owner = self._owners[-1]
-        kind, list_id, chars = "p", None, len(text) - text.count(" ")
+        kind, list_id = "p", None
         if self._lists:
             top = self._lists[-1]
             if isinstance(top, _ItemFrame):
