@@ -164,6 +164,8 @@ def _key(text: str) -> str:
 def _prepare(html: str) -> str:
     """Remove what libxml2 refuses in a str: control characters and XML declarations."""
     html = _CONTROL.sub("", html).lstrip("\ufeff")
+    if html.find("<?", 0, 4096) < 0:  # no declaration to remove: keep the string, no copies
+        return html
     return _XML_DECL.sub("", html[:4096]) + html[4096:]
 
 
@@ -176,7 +178,7 @@ def _parse(html: str) -> Element | None:
     The plain ``etree.HTMLParser`` builds the same tree as ``lxml.html``'s but without
     its per-element Python class lookup, which made every element visit dearer.
     """
-    if not html.strip():
+    if not html or html.isspace():
         return None
     parser = etree.HTMLParser(
         remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
@@ -820,17 +822,22 @@ class _Trimmer:
         blocks = self._top(blocks)
         blocks = self._related(blocks)
         blocks = self._notices(blocks)
-        blocks = [b for b in blocks if not self._ui(b)]
+        blocks = self._ui(blocks)
         prose_lists = {b.list_id for b in blocks if b.list_id is not None and b.link_ratio < 0.5}
         while blocks and self._tail_junk(blocks[-1], prose_lists):
             self.drop("html_footer", blocks.pop())
         return blocks
 
-    def _ui(self, b: _Raw) -> bool:
-        if b.chars <= 12 and self.rules.patterns["ui_anywhere"].match(b.text):
-            self.drop("ui_widget", b)
-            return True
-        return False
+    def _ui(self, blocks: list[_Raw]) -> list[_Raw]:
+        """Short UI lines anywhere (展开全文, 查看更多...)."""
+        ui = self.rules.patterns["ui_anywhere"].match
+        out: list[_Raw] = []
+        for b in blocks:
+            if b.chars <= 12 and ui(b.text):
+                self.drop("ui_widget", b)
+            else:
+                out.append(b)
+        return out
 
     def _top(self, blocks: list[_Raw]) -> list[_Raw]:
         """Before the first body paragraph: title repeats, bylines, breadcrumbs, labels."""
@@ -873,11 +880,12 @@ class _Trimmer:
 
     def _related(self, blocks: list[_Raw]) -> list[_Raw]:
         """A short 相关推荐-style label and the link-heavy lines that follow it."""
+        label = self.rules.patterns["related_label"].match
         out: list[_Raw] = []
         i = 0
         while i < len(blocks):
             b = blocks[i]
-            if b.chars <= 20 and self.rules.patterns["related_label"].match(b.text):
+            if b.chars <= 20 and label(b.text):
                 j = i + 1
                 while j < len(blocks) and (blocks[j].link_ratio >= 0.5 or blocks[j].chars <= 1):
                     j += 1
