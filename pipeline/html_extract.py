@@ -496,7 +496,7 @@ _DRAWN_NUMBER = re.compile(r"\d{1,3}[.、．:：]?")
 
 def _drawn_number(li: Element) -> str | None:
     """The text of an item's first child when it is only a number (``<span>1</span>``)."""
-    if (li.text or "").strip() or not len(li):
+    if not len(li) or (li.text or "").strip():
         return None
     first = li[0]
     tag = first.tag
@@ -693,7 +693,12 @@ class _Scorer:
         most 64 steps up); the n-th (from 0) gets its paragraph scores divided by
         1, 2, 6, 9, 12.
         """
-        block, spans, tag_base = self.rules.block, self.spans, self.rules.tag_base
+        block, spans, tag_base, hints = (
+            self.rules.block,
+            self.spans,
+            self.rules.tag_base,
+            self.hints,
+        )
         out: list[tuple[Element, int, bool, float]] = []
         level = steps = 0
         node: Element | None = start
@@ -701,7 +706,7 @@ class _Scorer:
             tag = node.tag
             if tag in block:
                 if node in spans:
-                    weight, widget = self._hints(node)
+                    weight, widget = hints.get(node) or self._hints(node)
                     divisor = 1 if level == 0 else 2 if level == 1 else level * 3
                     out.append((node, divisor, widget, tag_base.get(tag, 0) + weight))
                 level += 1
