@@ -389,17 +389,28 @@ def literals(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
     return re.compile(_trie_pattern(trie))
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:
-    """The alternatives below ``node``; ``""`` when a string ends at it."""
+def _trie_pattern(node: dict[str, dict], *, top: bool = True) -> str:
+    """The alternatives below ``node``; ``""`` when a string ends at it.
+
+    Below the top, the characters that end a string form one class.
+    """
     if "" in node:
         return ""
-    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    ends = {char for char, child in node.items() if "" in child and not top}
+    branches = [
+        re.escape(char) + _trie_pattern(child, top=False)
+        for char, child in sorted(node.items())
+        if char not in ends
+    ]
+    if ends:
+        branches.append(re.escape(next(iter(ends))) if len(ends) == 1 else char_class(ends).pattern)
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _NEEDLE_LIMIT = 4096  # the most strings a product of sets may hold
 _NEEDLE_UNION_LIMIT = 65536  # ...and a union of alternatives' sets
-_NEEDLE_CLASS_LIMIT = 64  # a larger class (``\\d`` holds 680 digits) is left unknown
+_NEEDLE_CLASS_LIMIT = 1024  # a larger class is left unknown (``\\d`` holds 680 digits)
+_NEEDLE_FIRST_LIMIT = 256  # sets opening with more characters are not used (slow to search)
 
 
 @dataclass(frozen=True)
@@ -449,8 +460,13 @@ def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 def _best(candidates: list[frozenset[str] | None]) -> frozenset[str] | None:
-    """The most selective usable set: longest shortest string, then fewest strings."""
-    usable = [c for c in candidates if c and "" not in c]
+    """The most selective usable set: longest shortest string, then fewest strings.
+
+    Usable: no empty string, and few first characters (``re`` skips the others).
+    """
+    usable = [
+        c for c in candidates if c and "" not in c and len({s[0] for s in c}) <= _NEEDLE_FIRST_LIMIT
+    ]
     return max(usable, key=lambda c: (min(map(len, c)), -len(c)), default=None)
 
 

@@ -244,7 +244,8 @@ def test_literals_finds_where_a_string_first_is(strings: set[str], text: str) ->
     [
         (r"abc", {"abc"}),
         (r"(?<![0-9])https?://x", {"http://x", "https://x"}),
-        (r"a\d+b|c[de]", {"a", "cd", "ce"}),
+        (r"a.+b|c[de]", {"a", "cd", "ce"}),
+        (r"(?<![0-9])[48]00", {"400", "800"}),
         (
             r"(?i)sk",
             {"sk", "sK", "Sk", "SK", "\u017fk", "\u017fK", "s\u212a", "S\u212a", "\u017f\u212a"},
@@ -256,6 +257,12 @@ def test_literals_finds_where_a_string_first_is(strings: set[str], text: str) ->
 )
 def test_needles_of_patterns(pattern: str, expected: set[str] | None) -> None:
     assert needles(re.compile(pattern)) == (None if expected is None else frozenset(expected))
+
+
+def test_needles_may_end_in_a_large_class_but_not_open_with_one() -> None:
+    digits = {c for c in map(chr, range(0x30000)) if re.fullmatch(r"\d", c)}
+    assert needles(re.compile(r"\d+:\d")) == frozenset(":" + d for d in digits)
+    assert needles(re.compile(r"\d{2}")) is None
 
 
 def _rule_patterns() -> list[tuple[str, re.Pattern[str]]]:
