@@ -89,6 +89,8 @@ def _rules() -> _Rules:
     """Load ``resources/html_rules.json`` once."""
     text = resources.files("pipeline.resources").joinpath("html_rules.json").read_text("utf-8")
     raw: dict[str, Any] = json.loads(text)
+    if "li" in raw["pre_tags"] or "li" in raw["list_tags"]:
+        raise ValueError("html_rules.json: li is an item, not a pre or list tag")  # _Walker
     patterns = {key[:-3]: re.compile(value) for key, value in raw.items() if key.endswith("_re")}
     return _Rules(
         drop=frozenset(raw["drop_tags"]),
@@ -180,8 +182,8 @@ def _parse(html: str) -> Element | None:
     """
     if not html or html.isspace():
         return None
-    parser = etree.HTMLParser(
-        remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
+    parser = etree.HTMLParser(  # collect_ids=False: no id hash table, nothing looks ids up
+        remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, collect_ids=False
     )
     try:
         root = etree.fromstring(html, parser=parser)
