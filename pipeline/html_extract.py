@@ -438,7 +438,8 @@ class _Walker:
     def _flush(self) -> None:
         """Emit the pending text run as one block (one per line inside ``<pre>``)."""
         pieces, linked = self._pieces, self._linked
-        if pieces and self._owners:
+        joined = pieces[0] if len(pieces) == 1 else "".join(pieces)
+        if joined and not joined.isspace() and self._owners:  # (blank runs emit nothing)
             if self._pre:
                 flags = [False] * len(pieces)
                 for i in linked:
@@ -449,7 +450,7 @@ class _Walker:
                         links = sum(_solid_len(t) for t, in_link in line if in_link)
                         self._emit(text, links, len(text) - text.count(" "))
             else:
-                text = normalise_space(pieces[0] if len(pieces) == 1 else "".join(pieces))
+                text = normalise_space(joined)
                 if text:
                     chars = len(text) - text.count(" ")
                     if not linked:
