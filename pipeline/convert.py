@@ -14,7 +14,6 @@ import subprocess
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 from pipeline.document import Block, Document
 from pipeline.mojibake import remove_mojibake
@@ -95,31 +94,21 @@ def detect_variant(text: str) -> str:
     Counts, over a sample of up to 20000 Han characters, the positions that ``t2s``
     changes and the simplified-only ones (``s2t`` changes them, ``t2s`` keeps them).
     Most articles are decided from per-character bounds on both counts (see
-    :func:`_char_classes`) without converting the sample; the rest are converted.
+    :func:`_class_table`) without converting the sample; the rest are converted.
     """
-    if len(text) <= _SAMPLE and _plainly_simplified(text):
-        return "simplified"
+    # The classes hold Han characters only: a short text (at most ``_SAMPLE``
+    # characters, so all its Han characters are in the sample) counts as its sample.
+    short = len(text) <= _SAMPLE
+    decided = _decide_from_bounds(text) if short else None
+    if decided is not None:
+        return decided
     sample = _NOT_HAN.sub("", text)[:_SAMPLE]
     if not sample:
         return "simplified"
-    decided = _decide_from_bounds(sample)
+    decided = None if short else _decide_from_bounds(sample)
     if decided is not None:
         return decided
     return _variant_by_conversion(sample)
-
-
-def _plainly_simplified(text: str) -> bool:
-    """No character of ``text`` is one ``t2s`` may change (nor an unsafe one).
-
-    Then both counts' upper bound on traditional positions is 0, and
-    :func:`_decide_from_bounds` says ``simplified`` whatever the rest: most
-    articles are settled by one search. Only for a text of at most ``_SAMPLE``
-    characters, whose Han characters are all in the sample.
-    """
-    classes = _char_classes()
-    if classes is None or (classes.unsafe is not None and classes.unsafe.search(text)):
-        return False
-    return classes.t_may.search(text) is None
 
 
 def _variant(traditional_only: int, simplified_only: int) -> str:
@@ -154,13 +143,10 @@ def _decide_from_bounds(sample: str) -> str | None:
     length, so positions stay aligned. The answer stands when every pair of counts
     within the bounds gives the same variant.
     """
-    classes = _char_classes()
-    if classes is None or (classes.unsafe is not None and classes.unsafe.search(sample)):
+    counts = _class_counts(sample)
+    if counts is None or counts[_UNSAFE]:
         return None
-    t_lo = len(classes.t_always.findall(sample))
-    t_hi = len(classes.t_may.findall(sample))
-    s_lo = len(classes.s_always_t_keeps.findall(sample))
-    s_hi = len(classes.s_may_t_may_keep.findall(sample))
+    t_lo, t_hi, s_lo, s_hi = (counts[name] for name in _CLASSES[:4])
     # The variant only moves one way as either count grows (simplified -> mixed ->
     # traditional as traditional_only grows, the reverse as simplified_only grows),
     # so it is the same over the whole box when its two extreme corners agree.
@@ -168,46 +154,55 @@ def _decide_from_bounds(sample: str) -> str | None:
     return low if low == high else None
 
 
-_SAMPLE = 20000
-_NOT_HAN = re.compile(f"[^{_HAN_RANGE[0]}-{_HAN_RANGE[1]}]+")
+_CLASSES = ("t_always", "t_may", "s_always_t_keeps", "s_may_t_may_keep", "unsafe")
+_UNSAFE = "unsafe"
+_TABLE_END = ord(_HAN_RANGE[1]) + 1  # code points from here on are in no class
 
 
-class _Classes(NamedTuple):
-    """Character classes (patterns) behind :func:`_decide_from_bounds`."""
+def _class_counts(text: str) -> dict[str, int] | None:
+    """How many characters of ``text`` each class of :func:`_class_table` holds.
 
-    t_always: re.Pattern[str]  # t2s changes it in every context
-    t_may: re.Pattern[str]  # t2s changes it in some context
-    s_always_t_keeps: re.Pattern[str]  # s2t changes it in every context, t2s in none
-    s_may_t_may_keep: re.Pattern[str]  # s2t changes it in some context, t2s keeps it in some
-    unsafe: re.Pattern[str] | None  # send the sample to the exact path
+    One table lookup per character in numpy (about ten times faster than counting
+    with four character-class regexes); ``None`` when the classes are unknown.
+    """
+    table = _class_table()
+    if table is None:
+        return None
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    per_code = np.bincount(table[np.minimum(points, _TABLE_END)], minlength=1 << len(_CLASSES))
+    codes = np.arange(per_code.size)
+    return {name: int(per_code[(codes >> bit) & 1 == 1].sum()) for bit, name in enumerate(_CLASSES)}
 
 
 @cache
-def _char_classes() -> _Classes | None:
-    """Per-character classes of ``t2s`` and ``s2t`` for :func:`_decide_from_bounds`.
+def _class_table():  # -> numpy.ndarray | None
+    """Per code point up to U+9FFF, a bit per class of :func:`_class_sets` it belongs to.
 
-    Read from OpenCC's own dictionaries (see :func:`_class_sets`). Han characters
-    of an entry whose value changes length (none in OpenCC 1.4) or of the
-    normalisation step (compatibility ideographs, outside the sampled range) are
-    *unsafe*: they send a sample to the exact path. ``None`` when the dictionaries
-    cannot be read or a config is not one normalisation plus one conversion step.
+    Only characters of the sampled Han range are in a class. *unsafe* Han characters
+    (of an entry changing length, or of a normalisation step) send a sample to the
+    exact path; ``None`` when the dictionaries cannot be read.
     """
     sets = _class_sets()
     if sets is None:
         return None
-    unsafe = set(sets["unsafe"])
-    return _Classes(
-        t_always=_char_class(set(sets["t_always"])),
-        t_may=_char_class(set(sets["t_may"])),
-        s_always_t_keeps=_char_class(set(sets["s_always_t_keeps"])),
-        s_may_t_may_keep=_char_class(set(sets["s_may_t_may_keep"])),
-        unsafe=_char_class(unsafe) if _in_range(unsafe) else None,
-    )
+    import numpy as np
+
+    table = np.zeros(_TABLE_END + 1, dtype=np.uint8)
+    for bit, name in enumerate(_CLASSES):
+        points = [ord(char) for char in _in_range(set(sets[name]))]
+        table[points] |= 1 << bit
+    return table
+
+
+_SAMPLE = 20000
+_NOT_HAN = re.compile(f"[^{_HAN_RANGE[0]}-{_HAN_RANGE[1]}]+")
 
 
 @cache
 def _class_sets() -> dict[str, str] | None:
-    """The character sets behind :func:`_char_classes` and :func:`_t2s_changeable`.
+    """The character sets behind :func:`_class_table` and :func:`_t2s_changeable`.
 
     Derived from OpenCC's dictionaries (dumped with its ``opencc_dict`` tool, which
     takes a tenth of a second), so kept in the table cache keyed on those files.
@@ -267,12 +262,6 @@ def _change_classes(entries: Entries, unsafe: set[str]) -> tuple[set[str], set[s
 def _in_range(chars: set[str]) -> list[str]:
     """The characters of ``chars`` in the sampled Han range, sorted."""
     return sorted(char for char in chars if _HAN_RANGE[0] <= char <= _HAN_RANGE[1])
-
-
-def _char_class(chars: set[str]) -> re.Pattern[str]:
-    """One character class of ``chars`` (only the sampled range: samples hold no other)."""
-    inside = _in_range(chars)
-    return re.compile("[" + "".join(map(re.escape, inside)) + "]" if inside else "(?!)")
 
 
 Entries = list[tuple[str, tuple[str, ...]]]

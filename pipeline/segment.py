@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import cache
+from itertools import filterfalse
 from pathlib import Path
 
 from pipeline.resource import read_lines, resource_path
@@ -70,7 +71,7 @@ def segmenter(name: str = "jieba") -> Callable[[str], list[str]]:
     def segment(text: str) -> list[str]:
         if _SPACE.search(text) is None:  # no whitespace, so no whitespace token
             return cut(text)
-        return [token for token in cut(text) if not token.isspace()]
+        return list(filterfalse(str.isspace, cut(text)))
 
     return segment
 

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.convert import convert_text, detect_variant, to_simplified
 from pipeline.mojibake import remove_mojibake
@@ -102,3 +104,34 @@ def test_convert_text_audits_each_repair() -> None:
     assert out == "说明：请提供信息"
     assert to_simplified(out) == out
     assert [rule for rule, _ in removed] == ["pinyin_glue", "mojibake", "obfuscation"]
+
+
+# --- the per-character bounds behind detect_variant -------------------------------
+
+_MIX = "這是一個測試發髮干後后里裡著着台臺吗嗎银行銀行手续费手續費了么麼㐀䶵\U00020000\ud800a1，。 "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MIX, max_size=60))
+def test_class_counts_equal_counting_each_class(text: str) -> None:
+    from pipeline import convert
+
+    counts = convert._class_counts(text)
+    sets = convert._class_sets()
+    for name in convert._CLASSES:
+        members = set(convert._in_range(set(sets[name])))
+        assert counts[name] == sum(char in members for char in text), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MIX, min_size=1, max_size=60))
+def test_bounds_decide_as_the_exact_conversion(text: str) -> None:
+    from pipeline import convert
+
+    sample = convert._NOT_HAN.sub("", text)
+    decided = convert._decide_from_bounds(text)
+    if sample and decided is not None:
+        assert decided == convert._variant_by_conversion(sample)
+    assert detect_variant(text) == (
+        convert._variant_by_conversion(sample) if sample else "simplified"
+    )
