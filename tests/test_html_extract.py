@@ -373,3 +373,72 @@ def test_hostile_inputs_keep_their_text() -> None:
 def test_non_string_input_gives_an_empty_page() -> None:
     assert extract_html(None) == HtmlPage(None, None, [])  # type: ignore[arg-type]
     assert extract_html(b"<p>bytes</p>") == HtmlPage(None, None, [])  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- fast-path helpers
+
+_SPACES = [
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1f",
+    "\x85",
+    "\xa0",
+    "\u2028",
+    "\u3000",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "押金", " a  b ", "押金\n退回", "押金 \n  退回", "a\nb", "中\u3000\n\u3000文", "，\n。",
+     *(f"押{s}金{s * 2}退{s}" for s in _SPACES)],
+)  # fmt: skip
+def test_normalise_space_and_solid_len_match_their_regex_definitions(text: str) -> None:
+    import re
+
+    from pipeline.html_extract import _CJK_BREAK, _solid_len, _visible_len, normalise_space
+
+    joined = _CJK_BREAK.sub("", text) if "\n" in text else text
+    assert normalise_space(text) == re.sub(r"\s+", " ", joined).strip()
+    assert _solid_len(text) == _visible_len(normalise_space(text))
+
+
+def test_comment_and_pi_tails_stay_in_the_text() -> None:
+    from lxml import etree
+
+    from pipeline.html_extract import _rules, _Walker
+
+    parser = etree.HTMLParser(remove_comments=False, remove_pis=False)
+    root = etree.fromstring(
+        "<html><body><p>押金<!-- 注释 -->一般<?pi x?>七天退回。</p></body></html>", parser
+    )
+    walker = _Walker(_rules())
+    walker.walk(root)
+    assert [b.text for b in walker.blocks] == ["押金一般七天退回。"]
+
+
+@pytest.mark.parametrize(
+    ("row", "flat"),
+    [
+        ("<tr><td>机型</td><td>押金</td></tr>", True),
+        ("<tr><td><p>段落</p></td></tr>", False),
+        ("<tr><td>一<br>二<br>三<br>四</td></tr>", False),
+        ("<tr><td>一<br><br>二</td></tr>", False),
+        ("<tr><td>一<br> <br>二</td></tr>", False),
+        ("<tr><td>一<br>x<br>二</td></tr>", True),
+        ("<tr><td>" + "长" * 301 + "</td></tr>", False),
+        ("<tr><td><span>" + "长" * 300 + "</span></td></tr>", True),
+    ],
+)
+def test_flat_row(row: str, flat: bool) -> None:
+    from lxml import etree
+
+    from pipeline.html_extract import _is_flat_row
+
+    root = etree.fromstring(f"<html><body><table>{row}</table></body></html>", etree.HTMLParser())
+    assert _is_flat_row(next(root.iter("tr"))) is flat
