@@ -124,14 +124,24 @@ def _variant(traditional_only: int, simplified_only: int) -> str:
 def _variant_by_conversion(sample: str) -> str:
     """:func:`detect_variant` on a Han-only sample by converting it both ways."""
     simplified = _opencc("t2s").convert(sample)
-    traditional_only = sum(a != b for a, b in zip(sample, simplified, strict=False))
+    if simplified == sample:
+        return "simplified"
+    # Position by position (over the shortest of the strings, as ``zip`` pairs them).
+    original, simple = _code_points(sample), _code_points(simplified)
+    n = min(len(original), len(simple))
+    traditional_only = int((original[:n] != simple[:n]).sum())
     if traditional_only == 0:
         return "simplified"
-    traditional = _opencc("s2t").convert(sample)
-    simplified_only = sum(
-        a != b and a == c for a, b, c in zip(sample, traditional, simplified, strict=False)
-    )
+    traditional = _code_points(_opencc("s2t").convert(sample))
+    n = min(n, len(traditional))
+    simplified_only = int(((original[:n] != traditional[:n]) & (original[:n] == simple[:n])).sum())
     return _variant(traditional_only, simplified_only)
+
+
+def _code_points(text: str):  # -> numpy.ndarray
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _decide_from_bounds(sample: str) -> str | None:
@@ -170,7 +180,7 @@ def _class_counts(text: str) -> dict[str, int] | None:
         return None
     import numpy as np
 
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = _code_points(text)
     per_code = np.bincount(table[np.minimum(points, _TABLE_END)], minlength=1 << len(_CLASSES))
     codes = np.arange(per_code.size)
     return {name: int(per_code[(codes >> bit) & 1 == 1].sum()) for bit, name in enumerate(_CLASSES)}

@@ -24,6 +24,7 @@ _SYLLABLE = f"[{_LETTERS}]{{1,6}}[1-5]?"
 _GLUE = re.compile(
     f"(?<=[\u3400-\u9fff])[ \u3000]?([(（]\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）])"
 )
+_OPENING = re.compile(f"[(（]\\s?[{_LETTERS}]")
 _GLUE_SCAN = Scanner(_GLUE)  # tried only at a space or an opening bracket
 _SHAPE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}\Z|(?:ng|n|m|er)\Z"
@@ -44,7 +45,7 @@ _STRIP_TONE = str.maketrans(
 
 def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
     """Return ``text`` without pinyin glue; ``record`` receives each removed span."""
-    if "(" not in text and "（" not in text:
+    if _OPENING.search(text) is None:  # every glue opens a bracket before a letter
         return text
 
     def replace(match: re.Match[str]) -> str:

@@ -123,15 +123,31 @@ def test_class_counts_equal_counting_each_class(text: str) -> None:
         assert counts[name] == sum(char in members for char in text), name
 
 
+def _variant_by_zip(sample: str) -> str:
+    """The exact variant, counted character by character (the plain definition)."""
+    from pipeline import convert
+
+    simplified = convert._opencc("t2s").convert(sample)
+    traditional = convert._opencc("s2t").convert(sample)
+    traditional_only = sum(a != b for a, b in zip(sample, simplified, strict=False))
+    if traditional_only == 0:
+        return "simplified"
+    simplified_only = sum(
+        a != b and a == c for a, b, c in zip(sample, traditional, simplified, strict=False)
+    )
+    return convert._variant(traditional_only, simplified_only)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_MIX, min_size=1, max_size=60))
 def test_bounds_decide_as_the_exact_conversion(text: str) -> None:
     from pipeline import convert
 
     sample = convert._NOT_HAN.sub("", text)
+    exact = _variant_by_zip(sample) if sample else "simplified"
+    if sample:
+        assert convert._variant_by_conversion(sample) == exact
     decided = convert._decide_from_bounds(text)
     if sample and decided is not None:
-        assert decided == convert._variant_by_conversion(sample)
-    assert detect_variant(text) == (
-        convert._variant_by_conversion(sample) if sample else "simplified"
-    )
+        assert decided == exact
+    assert detect_variant(text) == exact
