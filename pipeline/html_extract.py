@@ -863,15 +863,7 @@ class _Trimmer:
         return out
 
     def _top_rule(self, b: _Raw) -> str | None:
-        key = _key(b.text)
-        if (
-            self.title_key
-            and len(key) >= 4
-            and (
-                key == self.title_key
-                or (key in self.title_key and len(key) * 5 >= len(self.title_key) * 2)
-            )
-        ):
+        if self.title_key and self._repeats_title(b.text):
             return "html_title"
         if b.chars > 100:
             return None
@@ -886,6 +878,20 @@ class _Trimmer:
         if self.rules.patterns["ui_line"].match(b.text):
             return "ui_widget"
         return None
+
+    def _repeats_title(self, text: str) -> bool:
+        """The line's key is the title's key, or a good part (2/5) of it."""
+        title_key = self.title_key
+        # A key longer than the title's cannot be in it. Keys are built character by
+        # character, so a prefix's key is no longer than the whole key: for a long line
+        # the key of a short prefix usually settles it without reading the rest.
+        head = 2 * len(title_key) + 16
+        if len(text) > head and len(_key(text[:head])) > len(title_key):
+            return False
+        key = _key(text)
+        return len(key) >= 4 and (
+            key == title_key or (key in title_key and len(key) * 5 >= len(title_key) * 2)
+        )
 
     def _related(self, blocks: list[_Raw]) -> list[_Raw]:
         """A short 相关推荐-style label and the link-heavy lines that follow it."""
