@@ -29,7 +29,7 @@ from pipeline.fingerprint import fingerprint, package_versions
 from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
 from pipeline.record import error_rows, process_record
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMA_VERSION, SCHEMAS, doc_id
-from pipeline.writers import TableWriter, read_manifest, recover, to_arrow
+from pipeline.writers import BackgroundWriter, TableWriter, read_manifest, recover, to_arrow
 
 ALL_TABLES = (*SCHEMAS, *EXTRA_SCHEMAS)
 
@@ -431,9 +431,9 @@ def _process_changed(files: list[InputFile], writer: TableWriter, options: Optio
     """Process ``files`` and append their rows; return the summed counters."""
     totals = Totals()
     total = sum(max(f.size, 0) for f in files)
-    with _progress(total, options.progress) as bar:
+    with BackgroundWriter(writer) as sink, _progress(total, options.progress) as bar:
         for batch in _map_batches(_batches(files, options), options):
-            totals.write(batch, writer)
+            totals.write(batch, sink)
             bar.update(min(batch.bytes_in, total - bar.n))
         bar.update(total - bar.n)  # decoded sizes differ from file sizes: finish at 100%
     return totals

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,58 @@ class TableWriter:
             except Exception:
                 pass
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class BackgroundWriter:
+    """Hands tables to a :class:`TableWriter` on a thread, so Parquet encoding and
+    compression (which release the GIL) overlap the processing of the next batch.
+
+    At most ``depth`` tables wait in order. An error of the thread is raised by the
+    next :meth:`write` or by :meth:`close`; leaving the ``with`` block on an
+    exception drops what still waits and stops the thread.
+    """
+
+    def __init__(self, writer: TableWriter, depth: int = 12) -> None:
+        self.writer = writer
+        self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._dropping = False
+        self._thread = threading.Thread(target=self._run, name="table-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None and not self._dropping:
+                try:
+                    self.writer.write(*item)
+                except BaseException as exc:  # raised in the calling thread
+                    self._error = exc
+
+    def write(self, name: str, table: pa.Table) -> None:
+        """Queue ``table`` for ``NAME.parquet`` (waits while ``depth`` tables wait)."""
+        self._raise()
+        self._queue.put((name, table))
+
+    def close(self) -> None:
+        """Wait until every queued table is written; raise the thread's error if any."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        self._dropping = True
+        self._queue.put(None)
+        self._thread.join()
 
 
 def recover(out: Path) -> None:

@@ -1,0 +1,60 @@
+"""The background writer: tables reach the writer in order; its errors are not lost."""
+
+from __future__ import annotations
+
+import threading
+
+import pyarrow as pa
+import pytest
+
+from pipeline.writers import BackgroundWriter
+
+
+class Recorder:
+    def __init__(self, fail_on: int | None = None, gate: threading.Event | None = None) -> None:
+        self.written: list[tuple[str, int]] = []
+        self.fail_on = fail_on
+        self.gate = gate
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if self.gate is not None:
+            self.gate.wait(5)
+        if self.fail_on is not None and len(self.written) == self.fail_on:
+            raise OSError(28, "No space left on device")
+        self.written.append((name, table.num_rows))
+
+
+def _table(n: int) -> pa.Table:
+    return pa.table({"x": list(range(n))})
+
+
+def test_tables_are_written_in_order_before_close_returns() -> None:
+    recorder = Recorder()
+    with BackgroundWriter(recorder, depth=2) as sink:  # type: ignore[arg-type]
+        for n in range(1, 30):
+            sink.write(f"t{n % 3}", _table(n))
+    assert recorder.written == [(f"t{n % 3}", n) for n in range(1, 30)]
+
+
+def test_an_error_on_the_thread_is_raised_to_the_caller() -> None:
+    recorder = Recorder(fail_on=2)
+    with pytest.raises(OSError, match="No space"):
+        with BackgroundWriter(recorder, depth=1) as sink:  # type: ignore[arg-type]
+            for n in range(1, 50):
+                sink.write("t", _table(n))
+    assert len(recorder.written) == 2  # nothing after the failure
+
+
+def test_leaving_on_an_exception_drops_what_waits_and_stops_the_thread() -> None:
+    gate = threading.Event()
+    recorder = Recorder(gate=gate)
+    sink = BackgroundWriter(recorder, depth=8)  # type: ignore[arg-type]
+    with pytest.raises(KeyboardInterrupt):
+        with sink:
+            for n in range(1, 6):
+                sink.write("t", _table(n))
+            # the thread holds the first table until the gate opens, after the exit
+            threading.Timer(0.3, gate.set).start()
+            raise KeyboardInterrupt
+    assert not sink._thread.is_alive()
+    assert len(recorder.written) <= 1
