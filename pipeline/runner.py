@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from pipeline.fingerprint import fingerprint, package_versions
 from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
-from pipeline.record import error_rows, process_record
+from pipeline.record import process_record, process_records
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMA_VERSION, SCHEMAS, doc_id
 from pipeline.writers import BackgroundWriter, TableWriter, read_manifest, recover, to_arrow
 
@@ -83,21 +83,8 @@ def process_with_budget(
     record: dict[str, Any], segmenter: str, timeout: float, timings: dict[str, float]
 ) -> dict[str, list[dict]]:
     """``process_record`` under a wall-clock budget (SIGALRM where available)."""
-    use_alarm = timeout > 0 and hasattr(signal, "setitimer")
-    if use_alarm:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        try:
-            return process_record(record, segmenter=segmenter, timings=timings)
-        finally:  # disarm inside the outer try: an alarm firing here is still caught
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    except RecordTimeout as exc:
-        return error_rows(record, f"{exc} ({timeout:g} s)" if use_alarm else str(exc))
-    finally:
-        if use_alarm:
-            signal.signal(signal.SIGALRM, previous)
+    with _budget(timeout) as guard:
+        return process_records([record], segmenter=segmenter, timings=timings, guard=guard)[0]
 
 
 def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float) -> Batch:
@@ -105,9 +92,10 @@ def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float)
     warm_up(segmenter)
     rows: dict[str, list[dict]] = {name: [] for name in ALL_TABLES}
     batch = Batch(tables={}, records=len(records))
-    for record in records:
+    with _budget(timeout) as guard:
+        results = process_records(records, segmenter=segmenter, timings=batch.timings, guard=guard)
+    for record, result in zip(records, results, strict=True):
         batch.bytes_in += _record_size(record)
-        result = process_with_budget(record, segmenter, timeout, batch.timings)
         for name, table_rows in result.items():
             rows[name].extend(table_rows)
         article = result["articles"][0]
@@ -118,6 +106,56 @@ def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float)
             rows["meta"].append({"doc_id": article["doc_id"], "meta": meta})
     batch.tables = {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}
     return batch
+
+
+class BudgetExceeded(TimeoutError):
+    """An article's stages together took longer than its time budget."""
+
+
+class _AlarmBudget:
+    """``guard(i)`` for :func:`process_records`: article ``i``'s steps share ``timeout`` s.
+
+    Each step runs under a SIGALRM timer set to what is left of its article's
+    budget; a step that overruns it (or an article with nothing left) raises
+    :class:`BudgetExceeded`, which makes that article an error row.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.spent: Counter = Counter()
+        self.message = f"timeout: article took longer than its time budget ({timeout:g} s)"
+
+    @contextmanager
+    def __call__(self, index: int) -> Iterator[None]:
+        left = self.timeout - self.spent[index]
+        if left <= 0:
+            raise BudgetExceeded(self.message)
+        started = time.perf_counter()
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, left)
+                yield
+            finally:  # disarm inside the outer try: an alarm firing here is still caught
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except RecordTimeout:
+            self.spent[index] = self.timeout
+            raise BudgetExceeded(self.message) from None
+        finally:
+            self.spent[index] += time.perf_counter() - started
+
+
+@contextmanager
+def _budget(timeout: float) -> Iterator[_AlarmBudget | None]:
+    """The guard for a batch under a per-article ``timeout`` (``None``: no budget)."""
+    if timeout <= 0 or not hasattr(signal, "setitimer"):
+        yield None
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        yield _AlarmBudget(timeout)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _record_size(record: dict[str, Any]) -> int:

@@ -7,7 +7,7 @@ import pytest
 from pipeline import process_record
 from pipeline.convert import to_simplified
 from pipeline.tables import COLUMNS, doc_id
-from tests.conftest import ARTICLE
+from tests.conftest import ARTICLE, REPO
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
 
@@ -104,3 +104,79 @@ def test_timings_collected_without_changing_answer() -> None:
 def test_rjieba_segmenter_option() -> None:
     rows = process_record({"source": "a.txt", "text": ARTICLE}, segmenter="rjieba")
     assert rows["tokens"] and "违约金" in [t for row in rows["tokens"] for t in row["tokens"]]
+
+
+# --- stage by stage over a batch ---------------------------------------------------
+
+
+def _batch() -> list[dict]:
+    from pipeline import readers
+
+    records: list[dict] = []
+    for raw in (REPO / "raw", REPO / "tests" / "data" / "dev" / "raw"):
+        files, _ = readers.scan(raw)
+        for file in files:
+            data, error = readers.read_bytes(file)
+            records.extend(readers.records_from(file, data, error))
+    records += [
+        {"source": "empty.txt", "raw": b""},
+        {"source": "none.txt"},
+        {"source": "junk.html", "html": "<html><body><script>x</script></body></html>"},
+        {"source": "bad.jsonl#3", "error": "invalid JSON: line 3"},
+    ]
+    return records
+
+
+def test_batch_gives_each_record_its_own_rows() -> None:
+    from pipeline.record import process_records
+
+    records = _batch()
+    timings: dict[str, float] = {}
+    batch = process_records(records, timings=timings)
+    assert batch == [process_record(record) for record in records]
+    assert {"convert", "clean", "segment", "steps", "fees"} <= set(timings)
+    statuses = {rows["articles"][0]["status"] for rows in batch}
+    assert statuses == {"ok", "error"}
+
+
+def test_guard_failure_makes_only_that_article_an_error_row() -> None:
+    from contextlib import contextmanager
+
+    from pipeline.record import process_records
+
+    records = _batch()[:6]
+    steps: dict[int, int] = {}
+
+    @contextmanager
+    def guard(index: int):
+        steps[index] = steps.get(index, 0) + 1
+        if index == 2 and steps[index] == 3:  # article 2's third step (clean)
+            raise TimeoutError("timeout: over budget")
+        yield
+
+    guarded = process_records(records, guard=guard)
+    plain = process_records(records)
+    assert guarded[2]["articles"][0]["status"] == "error"
+    assert guarded[2]["articles"][0]["error"] == "timeout: over budget"
+    assert all(not guarded[2][name] for name in ("removed", "tokens", "steps", "fees"))
+    assert guarded[:2] + guarded[3:] == plain[:2] + plain[3:]
+    assert steps[2] == 3 and steps[0] == 6  # read, then five stages
+
+
+def test_alarm_budget_is_shared_by_an_articles_steps() -> None:
+    import time
+
+    from pipeline.runner import BudgetExceeded, _budget
+
+    with _budget(0.5) as guard:
+        assert guard is not None
+        with guard(0):
+            time.sleep(0.3)
+        with guard(1):  # another article has its own budget
+            time.sleep(0.3)
+        with pytest.raises(BudgetExceeded, match=r"time budget \(0.5 s\)"):
+            with guard(0):  # 0.3 s spent, 0.2 s left
+                time.sleep(0.4)
+        with pytest.raises(BudgetExceeded):
+            with guard(0):  # nothing left
+                pass
