@@ -30,8 +30,11 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,7 +52,6 @@ RunError = runner.RunError
 REUSED_PART = 0
 _MIN_PART_BYTES = 64_000
 _PARTS_PER_WORKER = 4
-_BODY_KEYS = ("raw", "text", "html")
 
 
 # --------------------------------------------------------------------- workers
@@ -123,24 +125,12 @@ def _process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float
     """``runner.process_batch`` with its per-article time budget, in any thread.
 
     The runner's budget uses SIGALRM, which only the main thread can arm; Dask runs
-    tasks in a worker thread. There each article gets its own ``process_batch`` call
-    under a watchdog thread that raises the timeout inside the task's thread.
+    tasks in a worker thread. There each step of an article runs under a watchdog
+    thread that raises the timeout inside the task's thread.
     """
     if timeout <= 0 or threading.current_thread() is threading.main_thread():
         return runner.process_batch(records, segmenter, timeout)
-    merged = runner.Batch(tables={})
-    parts: dict[str, list[pa.Table]] = {}
-    for record in records:
-        batch = _one_with_budget(record, segmenter, timeout)
-        for name, table in batch.tables.items():
-            parts.setdefault(name, []).append(table)
-        for stage, seconds in batch.timings.items():
-            merged.timings[stage] = merged.timings.get(stage, 0.0) + seconds
-        merged.errors.update(batch.errors)
-        merged.records += batch.records
-        merged.bytes_in += batch.bytes_in
-    merged.tables = {name: pa.concat_tables(tables) for name, tables in parts.items()}
-    return merged
+    return runner.process_batch(records, segmenter, timeout, budget=_watchdog_budget)
 
 
 _REFIRE_SECONDS = 0.25
@@ -158,44 +148,85 @@ def _timeout_type(timeout: float) -> type[runner.RecordTimeout]:
     return BudgetTimeout
 
 
-def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> runner.Batch:
-    """One article through ``process_batch``; past ``timeout`` seconds it becomes an error row."""
-    exc_type = _timeout_type(timeout)
-    thread_id = threading.get_ident()
-    lock = threading.Lock()
-    armed = [True]
+class _Watchdog:
+    """Raises ``exc_type`` in thread ``thread_id`` after ``seconds``, until stopped.
 
-    def fire() -> None:
-        # An async exception that lands in a finaliser (__del__) is swallowed, so
-        # the watchdog fires again until the article has stopped.
-        with lock:
-            if not armed[0]:
+    An async exception that lands in a finaliser (``__del__``) is swallowed, so it
+    fires again every ``max(seconds, 0.25)`` s until the step has stopped.
+    """
+
+    def __init__(self, thread_id: int, exc_type: type[BaseException], seconds: float) -> None:
+        self.thread_id = thread_id
+        self.exc_type = exc_type
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._armed = True
+        self._timers: list[threading.Timer] = []
+
+    def start(self) -> None:
+        self._schedule(self.seconds)
+
+    def _schedule(self, seconds: float) -> None:
+        timer = threading.Timer(seconds, self._fire)
+        timer.daemon = True
+        self._timers.append(timer)
+        timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._armed:
                 return
             ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(thread_id), ctypes.py_object(exc_type)
+                ctypes.c_ulong(self.thread_id), ctypes.py_object(self.exc_type)
             )
-            timer = threading.Timer(max(timeout, _REFIRE_SECONDS), fire)
-            timer.daemon = True
-            timers.append(timer)
-            timer.start()
+            self._schedule(max(self.seconds, _REFIRE_SECONDS))
 
-    timers: list[threading.Timer] = []
-    watchdog = threading.Timer(timeout, fire)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
+    def stop(self) -> None:
+        """Disarm; an exception set but not yet raised is cleared (it cannot leak out)."""
+        with self._lock:
+            self._armed = False
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+            for timer in self._timers:
+                timer.cancel()
+
+
+class _WatchdogBudget:
+    """``guard(i)`` for ``process_records``: article ``i``'s steps share ``timeout`` s."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.spent: Counter = Counter()
+        self.exc_type = _timeout_type(timeout)
+        self.message = f"timeout: article took longer than its time budget ({timeout:g} s)"
+
+    @contextmanager
+    def __call__(self, index: int) -> Iterator[None]:
+        left = self.timeout - self.spent[index]
+        if left <= 0:
+            raise runner.BudgetExceeded(self.message)
+        started = time.perf_counter()
+        watchdog = _Watchdog(threading.get_ident(), self.exc_type, left)
         try:
-            return runner.process_batch([record], segmenter, 0)
+            try:
+                watchdog.start()
+                yield
+            finally:  # inside the outer try: an exception raised here is still caught
+                watchdog.stop()
+        except self.exc_type:
+            self.spent[index] = self.timeout
+            raise runner.BudgetExceeded(self.message) from None
         finally:
-            with lock:
-                armed[0] = False
-                for timer in (watchdog, *timers):
-                    timer.cancel()
-    except exc_type as exc:  # raised outside process_record's own error handling
-        failed = {k: v for k, v in record.items() if k not in _BODY_KEYS}
-        batch = runner.process_batch([{**failed, "error": str(exc)}], segmenter, 0)
-        batch.bytes_in = runner._record_size(record)
-        return batch
+            self.spent[index] += time.perf_counter() - started
+
+
+@contextmanager
+def _watchdog_budget(timeout: float) -> Iterator[_WatchdogBudget]:
+    yield _WatchdogBudget(timeout)
+
+
+def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> runner.Batch:
+    """One article through :func:`_process_batch` (past ``timeout`` s: an error row)."""
+    return _process_batch([record], segmenter, timeout)
 
 
 # --------------------------------------------------------------------- the run

@@ -87,12 +87,17 @@ def process_with_budget(
         return process_records([record], segmenter=segmenter, timings=timings, guard=guard)[0]
 
 
-def process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float) -> Batch:
-    """Process a batch of records into one Arrow table per output table."""
+def process_batch(
+    records: list[dict[str, Any]], segmenter: str, timeout: float, budget: Any = None
+) -> Batch:
+    """Process a batch of records into one Arrow table per output table.
+
+    ``budget(timeout)`` gives the per-article guard (default: SIGALRM, main thread only).
+    """
     warm_up(segmenter)
     rows: dict[str, list[dict]] = {name: [] for name in ALL_TABLES}
     batch = Batch(tables={}, records=len(records))
-    with _budget(timeout) as guard:
+    with (budget or _budget)(timeout) as guard:
         results = process_records(records, segmenter=segmenter, timings=batch.timings, guard=guard)
     for record, result in zip(records, results, strict=True):
         batch.bytes_in += _record_size(record)

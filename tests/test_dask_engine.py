@@ -132,6 +132,23 @@ def test_time_budget_holds_in_a_worker_thread() -> None:
     assert "timeout" not in (fast_row["error"] or "")
 
 
+def test_time_budget_in_a_batch_stops_only_the_slow_article() -> None:
+    from pipeline.dask_engine import _process_batch
+
+    lines = (f"第{i}位用户办理了信用卡分期，提前还款时支付了{i}元违约金。" for i in range(20000))
+    slow = {"source": "slow.txt", "text": "\n".join(lines)}
+    fast = [{"source": f"f{i}.txt", "text": "信用卡分期\n提前还款要收违约金。\n"} for i in range(3)]
+    results: list = []
+    thread = threading.Thread(
+        target=lambda: results.append(_process_batch([fast[0], slow, *fast[1:]], "jieba", 0.5))
+    )
+    thread.start()
+    thread.join()
+    rows = results[0].tables["articles"].to_pylist()
+    assert [r["status"] for r in rows] == ["ok", "error", "ok", "ok"]
+    assert "time budget (0.5 s)" in rows[1]["error"]
+
+
 def test_relative_paths_and_a_cluster_of_its_own(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
