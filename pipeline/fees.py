@@ -26,9 +26,10 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from pipeline.money import MoneyMention, find_money
+from pipeline.money import find_amounts
 from pipeline.numbers import read_tsv
 from pipeline.rates import RateMention, find_rates
+from pipeline.scanner import first_chars
 
 __all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
 
@@ -66,12 +67,13 @@ class _Term(NamedTuple):
 class _Number(NamedTuple):
     start: int
     end: int
-    money: MoneyMention | None
+    amount: float | None  # money (amount, amount_max), or None for a rate
+    amount_max: float | None
     rate: RateMention | None
     base_end: int  # end of a rate's base phrase (剩余租金的), else ``start``
 
 
-_Hit = tuple[int, tuple[int, str, "str | None", str]]  # (term end, (size, type, period, strength))
+_Kind = tuple[int, str, "str | None", bool]  # a term's (size, fee_type, period, weak)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class _PeriodCues:
     bare_re: re.Pattern[str]
     after_re: re.Pattern[str]
     period: dict[tuple[str, str], str | None]
+    before_open: frozenset[str]  # first characters of the cues: a window without one has none
+    bare_open: frozenset[str]
+    after_open: frozenset[str] | None  # None: not known
 
 
 def _alternation(words: list[str]) -> str:
@@ -88,7 +93,8 @@ def _alternation(words: list[str]) -> str:
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
-    """Aho-Corasick automaton over fee_terms.tsv: surface -> (fee_type, period, strength).
+    """Aho-Corasick automaton over fee_terms.tsv: surface -> (size, fee_type, period, weak),
+    or None for an ``ignore`` term (it only keeps shorter terms inside it from matching).
 
     No term holds sentence punctuation or starts or ends with a space, so a term found in
     a paragraph lies inside one sentence and the paragraph is scanned once.
@@ -97,8 +103,8 @@ def _automaton() -> ahocorasick.Automaton:
     for surface, fee_type, period, strength in read_tsv("fee_terms.tsv"):
         if _SENTENCE_BREAK_RE.search(surface) or surface != surface.strip():
             raise ValueError(f"fee term {surface!r} may cross a sentence boundary")
-        value = (len(surface), fee_type, None if period == "-" else period, strength)
-        automaton.add_word(surface, value)
+        kind = (len(surface), fee_type, None if period == "-" else period, strength == "weak")
+        automaton.add_word(surface, None if strength == "ignore" else kind)
     automaton.make_automaton()
     return automaton
 
@@ -109,11 +115,15 @@ def _period_cues() -> _PeriodCues:
     before = [r[0] for r in rows if r[2] == "before"]
     after = [r[0] for r in rows if r[2] == "after"]
     bare = [r[0] for r in rows if r[2] == "bare"]
+    after_re = re.compile(r"[ \u3000]{0,2}" + _alternation(after))
     return _PeriodCues(
         before_re=re.compile(_alternation(before)),
         bare_re=re.compile(_alternation(bare)),
-        after_re=re.compile(r"[ \u3000]{0,2}" + _alternation(after)),
+        after_re=after_re,
         period={(r[0], r[2]): (None if r[1] == "-" else r[1]) for r in rows},
+        before_open=frozenset(w[0] for w in before),
+        bare_open=frozenset(w[0] for w in bare),
+        after_open=first_chars(after_re),
     )
 
 
@@ -132,44 +142,44 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _term_sentences(paragraph: str) -> list[tuple[int, int, tuple[_Hit, ...]]]:
-    """(start, end, hits) of each sentence with a fee term; a hit is (end of the term within
-    the sentence, its fee_terms.tsv value).
+def _term_sentences(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
+    """(start, end, terms) of each sentence with a fee term, terms placed in the sentence.
 
     The paragraph is scanned once (longest match wins, ``ignore`` terms are dropped); a
     term lies inside one sentence, so each sentence gets the terms its own scan would find,
     and only the sentences up to the last term are split off.
     """
-    hits = [(last + 1, v) for last, v in _automaton().iter_long(paragraph) if v[3] != "ignore"]
-    if not hits:
-        return []
-    sentences = _SENTENCE_RE.finditer(paragraph)
-    out: list[tuple[int, int, tuple[_Hit, ...]]] = []
-    group: list[_Hit] = []
+    out: list[tuple[int, int, list[_Term]]] = []
+    sentences = None
+    terms: list[_Term] = []
     start = end = 0
-    for stop, value in hits:
+    for last, kind in _automaton().iter_long(paragraph):
+        if kind is None:
+            continue
+        stop = last + 1
         if stop > end:  # the term is in a later sentence
-            if group:
-                out.append((start, end, tuple(group)))
-                group = []
+            if sentences is None:
+                sentences = _SENTENCE_RE.finditer(paragraph)
             m = next(sentences)
             while m.end() < stop:
                 m = next(sentences)
             start, end = _trim(paragraph, *m.span())
-        group.append((stop - start, value))
-    out.append((start, end, tuple(group)))
+            terms = []
+            out.append((start, end, terms))
+        size, fee_type, period, weak = kind
+        terms.append(_Term(stop - start - size, stop - start, fee_type, period, weak))
     return out
 
 
 def _numbers(sentence: str) -> list[_Number]:
     """Money and rate mentions (discounts left out), in order, without overlaps."""
-    found = [_Number(m.start, m.end, m, None, m.start) for m in find_money(sentence)]
+    found = [_Number(a, b, low, high, None, a) for a, b, low, high in find_amounts(sentence)]
     rates = [r for r in find_rates(sentence) if r.kind != "discount"]
     if not rates:
         return found  # money mentions come in order, without overlaps
     for r in rates:
         base_end = r.start + r.surface.find(r.base) + len(r.base) if r.base else r.start
-        found.append(_Number(r.start, r.end, None, r, base_end))
+        found.append(_Number(r.start, r.end, None, None, r, base_end))
     found.sort(key=lambda n: (n.start, -n.end))
     kept: list[_Number] = []
     for n in found:
@@ -178,7 +188,7 @@ def _numbers(sentence: str) -> list[_Number]:
     return kept
 
 
-def _cost(sentence: str, terms: tuple[_Term, ...], i: int, num: _Number) -> float | None:
+def _cost(sentence: str, terms: list[_Term], i: int, num: _Number) -> float | None:
     """How far ``num`` is from ``terms[i]`` (None when it cannot be the term's amount)."""
     term = terms[i]
     weak = _WEAK_COST if term.weak else 0.0
@@ -203,7 +213,7 @@ def _cost(sentence: str, terms: tuple[_Term, ...], i: int, num: _Number) -> floa
     return gap + breaks * _CLAUSE_COST + (0 if after else _BEFORE_COST) + weak
 
 
-def _pair(sentence: str, terms: tuple[_Term, ...], numbers: list[_Number]) -> dict[int, _Number]:
+def _pair(sentence: str, terms: list[_Term], numbers: list[_Number]) -> dict[int, _Number]:
     """Greedy one-to-one assignment of numbers to terms, cheapest pairs first."""
     starts = [n.start for n in numbers]
     ends = [n.end for n in numbers]
@@ -231,20 +241,28 @@ def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
     if term.period:
         return term.period
     cues = _period_cues()
-    if num is not None:
+    if num is not None and (
+        cues.after_open is None or sentence[num.end : num.end + 1] in cues.after_open
+    ):
         m = cues.after_re.match(sentence, num.end)
         if m:
             return cues.period[(m.group().strip(" \u3000"), "after")]
     glued = _glued_period(sentence, term.start)
     if glued:
         return glued
+    # A cue lies in the window searched, so a window without a cue's first character has none.
     if num is None:  # only a billing basis counts for a bare term: 按月收取的服务费
+        if cues.bare_open.isdisjoint(sentence[max(0, term.start - _MAX_BARE_CUE) : term.start]):
+            return None
         begin = _clause_start(sentence, term.start, _MAX_BARE_CUE)
         hits = list(cues.bare_re.finditer(sentence, begin, term.start))
         return cues.period[(hits[-1].group(), "bare")] if hits else None
     start = min(term.start, num.start)
+    stop = max(term.end, num.start)
+    if cues.before_open.isdisjoint(sentence[max(0, start - _MAX_CUE) : stop]):
+        return None
     begin = _clause_start(sentence, start, _MAX_CUE)
-    hits = list(cues.before_re.finditer(sentence, begin, max(term.end, num.start)))
+    hits = list(cues.before_re.finditer(sentence, begin, stop))
     return cues.period[(hits[-1].group(), "before")] if hits else None
 
 
@@ -263,31 +281,38 @@ def _clause_start(sentence: str, start: int, reach: int) -> int:
 
 
 def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
-    start = term.start if num is None else min(term.start, num.start)
-    end = term.end if num is None else max(term.end, num.end)
-    money = None if num is None or num.money is None else num.money.money
-    rate = None if num is None or num.rate is None else num.rate.rate
+    if num is None:
+        return {
+            "fee_type": term.fee_type,
+            "amount": None,
+            "amount_max": None,
+            "rate": None,
+            "period": _period(sentence, term, None),
+            "surface": sentence[term.start : term.end],
+            "sentence": sentence,
+        }
     return {
         "fee_type": term.fee_type,
-        "amount": None if money is None else money.amount,
-        "amount_max": None if money is None else money.amount_max,
-        "rate": rate,
+        "amount": num.amount,
+        "amount_max": num.amount_max,
+        "rate": None if num.rate is None else num.rate.rate,
         "period": _period(sentence, term, num),
-        "surface": sentence[start:end],
+        "surface": sentence[min(term.start, num.start) : max(term.end, num.end)],
         "sentence": sentence,
     }
 
 
-def _sentence_rows(sentence: str, hits: tuple[_Hit, ...]) -> tuple[dict, ...]:
+def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
     """One row per fee term of the sentence (weak ones need a number)."""
-    terms = tuple(_Term(end - v[0], end, v[1], v[2], v[3] == "weak") for end, v in hits)
     numbers = _numbers(sentence)
-    pairs = _pair(sentence, terms, numbers) if numbers else {}
-    return tuple(
+    if not numbers:
+        return [_row(sentence, term, None) for term in terms if not term.weak]
+    pairs = _pair(sentence, terms, numbers)
+    return [
         _row(sentence, term, pairs.get(i))
         for i, term in enumerate(terms)
         if i in pairs or not term.weak
-    )
+    ]
 
 
 def extract_fees(paragraphs: list[str]) -> list[dict]:
@@ -296,6 +321,6 @@ def extract_fees(paragraphs: list[str]) -> list[dict]:
     for paragraph in paragraphs:
         if not isinstance(paragraph, str) or not paragraph:
             continue
-        for start, end, hits in _term_sentences(paragraph):
-            rows.extend(_sentence_rows(paragraph[start:end], hits))
+        for start, end, terms in _term_sentences(paragraph):
+            rows.extend(_sentence_rows(paragraph[start:end], terms))
     return rows

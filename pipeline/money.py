@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
-from pipeline.scanner import Scanner, char_class, first_chars
+from pipeline.scanner import Scanner, first_chars, literals
 
-__all__ = ["Money", "MoneyMention", "find_money", "parse_money"]
+__all__ = ["Money", "MoneyMention", "find_amounts", "find_money", "parse_money"]
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,20 @@ _RUN_TOKEN = (
 )
 _RUN_RE = re.compile(rf"(?:{_ARABIC}|[{_CN}几]|数(?=[十百千万亿萬億])){_RUN_TOKEN}{{0,24}}")
 _NUMERAL_START_RE = re.compile(rf"[{_DIGIT_CLASS}{_CN}几数]")  # every numeral run holds one
-_RUN_CHARS_RE = re.compile(rf"[{_DIGIT_CLASS}{_CN}几数点點多余个個.．,，kKwW]+")
-_CN_THEN_ARABIC_RE = re.compile(rf"(?<=[{_CN}])[{_DIGIT_CLASS}]")
+_RUN_CHARS = rf"{_DIGIT_CLASS}{_CN}几数点點多余个個.．,，kKwW"
+_RUN_CHAR_SET = first_chars(re.compile(rf"[{_RUN_CHARS}]")) or frozenset()  # a class: known
+# After a failed start: in the run of numeral characters there, the first Arabic digit that
+# follows a Chinese numeral (the lookbehind may see the character before the run), else the
+# run's end; one lazy match.
+_RESTART_RE = re.compile(
+    rf"[{_RUN_CHARS}]*?(?:(?<=[{_CN}])(?=[{_DIGIT_CLASS}])|(?![{_RUN_CHARS}]))"
+)
+_NOT_BEFORE_NUMERAL = rf"[{_DIGIT_CLASS}.．A-Za-z]"  # a numeral does not start after these
+# Where a numeral may start (the numeral branch of _trigger_re); the first character is
+# consumed and the lookbehind tested after it, so ``re`` skips other characters in C.
+_NUMERAL_TRIGGER_RE = re.compile(
+    rf"(?:[{_DIGIT_CLASS}{_CN}几]|数(?=[十百千万亿])|[.．](?=[0-9]))(?<!{_NOT_BEFORE_NUMERAL}.)"
+)
 _POINT_OR_COMMA_RE = re.compile(r"[.．,]")
 _MULT_TAIL_RE = re.compile(r"[十百千万亿拾佰仟萬億kKwWｋＫ]{1,4}$")
 
@@ -106,6 +118,29 @@ _SPOKEN_UNITS = ("块", "塊", "蚊")
 _COUNTED_RE = re.compile(
     rf"{_SP}{{0,2}}[年月日天号號个個次期位名条條张張份只台部套斤克人倍%％折成岁歲周週A-Za-z]"
 )
+
+
+class _AnyChar:
+    """An unknown opening: every character may open a match."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _opening(pattern: re.Pattern[str]) -> frozenset[str] | _AnyChar:
+    """The characters a match of ``pattern`` can start at: ``text[pos:pos + 1] in`` it is a
+    cheap test that ``pattern.match(text, pos)`` can succeed (every pattern here consumes)."""
+    chars = first_chars(pattern)
+    return _AnyChar() if chars is None else chars
+
+
+_CENTS_OPEN = _opening(_CENTS_RE)
+_MINOR_OPEN = _opening(_MINOR_RE)
+_AFTER_MINOR_OPEN = _opening(_AFTER_MINOR_RE)
+_QIAN_OPEN = _opening(_QIAN_RE)
+_ZHENG_OPEN = _opening(_ZHENG_RE)
+_INCL_OPEN = _opening(_INCL_RE)
+_RANGE_SEP_OPEN = _opening(_RANGE_SEP_RE)
 _NUM_VALUE = {c: float(i) for i, c in enumerate("零一二三四五六七八九")} | {
     c: float(i) for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")
 }
@@ -125,6 +160,12 @@ class _Lexicon:
     quals: dict[str, tuple[str, str]]  # surface -> (position, meaning)
     pre_re: re.Pattern[str]
     post_re: re.Pattern[str]
+    after_open: frozenset[str] | _AnyChar  # characters the patterns above can start at
+    before_open: frozenset[str] | _AnyChar
+    word_open: frozenset[str] | _AnyChar
+    post_open: frozenset[str] | _AnyChar
+    pre_close: frozenset[str]  # what ends a ``pre_re`` match: a qualifier's last char, a space
+    hint_re: re.Pattern[str]  # any currency word, unit or sign, or 角/毛/毫/分/仙
 
 
 def _alternation(words: list[str]) -> str:
@@ -147,23 +188,28 @@ def _lexicon() -> _Lexicon:
     quals = {row[0]: (row[1], row[2]) for row in read_tsv("money_qualifiers.tsv")}
     pre = [w for w, (pos, _) in quals.items() if pos == "pre"]
     post = [w for w, (pos, _) in quals.items() if pos == "post"]
+    after_re = re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words + units)})")
+    before_re = re.compile(rf"(?P<cur>{_alternation(words + signs)}){_SP}{{0,3}}")
+    word_re = re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words)})")
+    post_re = re.compile(rf"{_SP}{{0,2}}(?P<q>{_alternation(post)})")
     return _Lexicon(
         codes=codes,
-        after_re=re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words + units)})"),
-        before_re=re.compile(rf"(?P<cur>{_alternation(words + signs)}){_SP}{{0,3}}"),
-        word_re=re.compile(rf"{_SP}{{0,2}}(?P<cur>{_alternation(words)})"),
+        after_re=after_re,
+        before_re=before_re,
+        word_re=word_re,
         quals=quals,
         pre_re=re.compile(rf"(?P<q>{_alternation(pre)}){_SP}{{0,2}}$"),
-        post_re=re.compile(rf"{_SP}{{0,2}}(?P<q>{_alternation(post)})"),
+        post_re=post_re,
+        after_open=_opening(after_re),
+        before_open=_opening(before_re),
+        word_open=_opening(word_re),
+        post_open=_opening(post_re),
+        pre_close=frozenset(w[-1] for w in pre) | frozenset(" \u3000\u00a0\n"),  # $ before \n
+        hint_re=literals(frozenset(codes) | frozenset("角毛毫分仙")),
     )
 
 
-@cache
-def _hint_scanner() -> Scanner:
-    """Any currency word, unit or sign, or 角/毛/毫/分/仙: running text without one holds no
-    money (:func:`_accept` needs a unit, a currency word, a sign or a minor unit)."""
-    words = sorted(_lexicon().codes, key=len, reverse=True)
-    return Scanner(re.compile("|".join(map(re.escape, words)) + "|[角毛毫分仙]"))
+_SIGN_AHEAD = rf"(?=[{_DIGIT_CLASS}.．{_CN}几数])"
 
 
 @cache
@@ -171,15 +217,23 @@ def _trigger_re() -> re.Pattern[str]:
     """Where a money expression may start: a currency word/sign or a numeral."""
     before = _lexicon().before_re.pattern
     return re.compile(
-        rf"{before}(?=[{_DIGIT_CLASS}.．{_CN}几数])"
-        rf"|(?<![{_DIGIT_CLASS}.．A-Za-z])(?=[{_DIGIT_CLASS}{_CN}几]|数[十百千万亿]|[.．][0-9])"
+        rf"{before}{_SIGN_AHEAD}"
+        rf"|(?<!{_NOT_BEFORE_NUMERAL})(?=[{_DIGIT_CLASS}{_CN}几]|数[十百千万亿]|[.．][0-9])"
     )
 
 
 @cache
-def _trigger_scanner() -> Scanner:
-    """:func:`_trigger_re` tried only at characters that can open it (~6x faster search)."""
-    return Scanner(_trigger_re())
+def _sign_trigger() -> Scanner:
+    """The currency-sign branch of :func:`_trigger_re`, tried only where a sign can start.
+
+    No character opens both branches (checked here), so the leftmost trigger is the leftmost
+    of this and :data:`_NUMERAL_TRIGGER_RE`, and a numeral trigger has no sign to read.
+    """
+    lex = _lexicon()
+    numeral = first_chars(_NUMERAL_TRIGGER_RE)
+    if isinstance(lex.before_open, _AnyChar) or numeral is None or lex.before_open & numeral:
+        raise ValueError("a currency word or sign may start like a numeral")
+    return Scanner(re.compile(rf"{lex.before_re.pattern}{_SIGN_AHEAD}"))
 
 
 @dataclass
@@ -203,7 +257,7 @@ def _digit(ch: str | None) -> float:
 def _read_cents(text: str, pos: int, colloquial: bool) -> tuple[float, int]:
     """角/分 after 元/块: (value in 元, end). 五元六角七分, 一块半; after 块 also the spoken
     九块九 and 三块零四 (not after 元: 5元一小时 is no 5.1)."""
-    m = _CENTS_RE.match(text, pos)
+    m = _CENTS_RE.match(text, pos) if text[pos : pos + 1] in _CENTS_OPEN else None
     if not m or (not colloquial and (m.group("ab") or m.group("b") or m.group("zb"))):
         return 0.0, pos
     g = m.group
@@ -230,28 +284,32 @@ def _numeral_run(text: str, pos: int) -> re.Match[str] | None:
 
 
 @cache
-def _go_on_re() -> re.Pattern[str]:
+def _go_on() -> frozenset[str] | _AnyChar:
     """First characters of what can follow a numeral and make it money: a unit or currency
     word, 角/分, (含) or a range dash. A bare numeral followed by none of them is no money."""
-    tails = (_lexicon().after_re, _MINOR_RE, _INCL_RE, _RANGE_SEP_RE)
-    firsts = [first_chars(tail) for tail in tails]
-    if any(chars is None for chars in firsts):
-        return re.compile("")  # not known: anything may follow
-    return char_class(frozenset().union(*firsts))
+    opens = (_lexicon().after_open, _MINOR_OPEN, _INCL_OPEN, _RANGE_SEP_OPEN)
+    if any(isinstance(chars, _AnyChar) for chars in opens):
+        return _AnyChar()  # not known: anything may follow
+    return frozenset().union(*opens)
 
 
-def _read_amount(text: str, pos: int, whole: bool) -> _Amount | None:
-    """Read a numeral and its unit (元, 美元, 角 ...) starting at ``pos``."""
-    run = _numeral_run(text, pos)
-    if not run:
-        return None
+def _read_amount(
+    text: str, pos: int, whole: bool, run: re.Match[str] | None = None
+) -> _Amount | None:
+    """Read a numeral and its unit (元, 美元, 角 ...) starting at ``pos`` (``run``: its
+    numeral, when already read)."""
+    if run is None:
+        run = _numeral_run(text, pos)
+        if not run:
+            return None
     parsed = parse_number_range(run.group())
     if parsed is None:
         return None
     low, high = parsed
     amount = _Amount(run.end(), low, high, run.group(), None, None, high is not None)
     lex = _lexicon()
-    unit = lex.after_re.match(text, run.end())
+    end = run.end()
+    unit = lex.after_re.match(text, end) if text[end : end + 1] in lex.after_open else None
     if not unit and whole and text.startswith("個", run.end()):
         amount.kind, amount.currency, amount.end = "unit", "HKD", run.end() + 1
         _read_major_tail(text, amount, colloquial=True)
@@ -275,20 +333,31 @@ def _read_major_tail(text: str, amount: _Amount, colloquial: bool) -> None:
     if end > amount.end and amount.high is None:
         amount.low += cents
         amount.end = end
-    qian = _QIAN_RE.match(text, amount.end)
-    if qian:
-        amount.end, amount.qian = qian.end(), True
-    zheng = _ZHENG_RE.match(text, amount.end)
-    if zheng:
-        amount.end = zheng.end()
-    word = _lexicon().word_re.match(text, amount.end)
-    if word:
-        amount.currency = _lexicon().codes[word.group("cur")][0]
-        amount.end = word.end()
+    _read_qian(text, amount)
+    if text[amount.end : amount.end + 1] in _ZHENG_OPEN:
+        zheng = _ZHENG_RE.match(text, amount.end)
+        if zheng:
+            amount.end = zheng.end()
+    lex = _lexicon()
+    if text[amount.end : amount.end + 1] in lex.word_open:
+        word = lex.word_re.match(text, amount.end)
+        if word:
+            amount.currency = lex.codes[word.group("cur")][0]
+            amount.end = word.end()
+
+
+def _read_qian(text: str, amount: _Amount) -> None:
+    """钱 after the amount (五分钱, 九千块钱)."""
+    if text[amount.end : amount.end + 1] in _QIAN_OPEN:
+        qian = _QIAN_RE.match(text, amount.end)
+        if qian:
+            amount.end, amount.qian = qian.end(), True
 
 
 def _read_minor(text: str, amount: _Amount) -> None:
     """角/毛/毫 (0.1) or 分/仙 (0.01) straight after the numeral: 两毛五, 五分钱."""
+    if text[amount.end : amount.end + 1] not in _MINOR_OPEN:
+        return
     m = _MINOR_RE.match(text, amount.end)
     if not m:
         return
@@ -296,14 +365,12 @@ def _read_minor(text: str, amount: _Amount) -> None:
     amount.low *= scale
     amount.high = None if amount.high is None else amount.high * scale
     amount.kind, amount.end = "minor", m.end()
-    if m.group("jiao"):
+    if m.group("jiao") and text[amount.end : amount.end + 1] in _AFTER_MINOR_OPEN:
         rest = _AFTER_MINOR_RE.match(text, amount.end)
         if rest and amount.high is None:
             amount.low += _digit(rest.group("f") or rest.group("b")) / 100
             amount.end = rest.end()
-    qian = _QIAN_RE.match(text, amount.end)
-    if qian:
-        amount.end, amount.qian = qian.end(), True
+    _read_qian(text, amount)
 
 
 def _with_suffix(first: str, suffix: str, limit: float) -> float | None:
@@ -341,15 +408,13 @@ class _Found:
 
 def _read_range(text: str, first: _Amount, whole: bool) -> tuple[_Amount, float] | None:
     """``first`` - ``second``: the upper side and the range's lower bound."""
-    pos = first.end
-    incl = _INCL_RE.match(text, pos)
-    if incl:
-        pos = incl.end()
-    sep = _RANGE_SEP_RE.match(text, pos)
+    pos = _after_incl(text, first.end)
+    sep = _RANGE_SEP_RE.match(text, pos) if text[pos : pos + 1] in _RANGE_SEP_OPEN else None
     if not sep:
         return None
     pos = sep.end()
-    sign = _lexicon().before_re.match(text, pos)
+    lex = _lexicon()
+    sign = lex.before_re.match(text, pos) if text[pos : pos + 1] in lex.before_open else None
     if sign:
         pos = sign.end()
     second = _read_amount(text, pos, whole)
@@ -365,8 +430,19 @@ def _read_range(text: str, first: _Amount, whole: bool) -> tuple[_Amount, float]
     return second, low
 
 
+def _after_incl(text: str, pos: int) -> int:
+    """``pos``, or the end of a (含) standing there."""
+    if text[pos : pos + 1] in _INCL_OPEN:
+        incl = _INCL_RE.match(text, pos)
+        if incl:
+            return incl.end()
+    return pos
+
+
 def _qualifier_before(text: str, start: int) -> tuple[int, str | None]:
     """A qualifier (约, 不到, 至少 ...) just before ``start``: (new start, meaning)."""
+    if start == 0 or text[start - 1] not in _lexicon().pre_close:
+        return start, None
     window_start = max(0, start - 5)
     m = _lexicon().pre_re.search(text[window_start:start])
     if not m:
@@ -391,15 +467,33 @@ def _accept(text: str, first: _Amount, last: _Amount, prefix: str | None, whole:
 def _scan(text: str, start: int, whole: bool) -> _Found | None:
     """Read a money expression whose currency sign or numeral starts at ``start``."""
     lex = _lexicon()
-    pos, prefix = start, None
-    sign = lex.before_re.match(text, pos)
+    sign = lex.before_re.match(text, start) if text[start : start + 1] in lex.before_open else None
     if sign:
-        prefix, pos = lex.codes[sign.group("cur")][0], sign.end()
-    elif not whole:  # cheap test first: without a sign, the numeral needs a unit after it
-        run = _numeral_run(text, pos)
-        if run is None or not _go_on_re().match(text, run.end()):
+        return _read(text, start, sign.end(), lex.codes[sign.group("cur")][0], None, whole)
+    run = None
+    if not whole:
+        run = _money_run(text, start)
+        if run is None:
             return None
-    first = _read_amount(text, pos, whole)
+    return _read(text, start, start, None, run, whole)
+
+
+def _money_run(text: str, pos: int) -> re.Match[str] | None:
+    """The numeral at ``pos`` if something that can make it money follows (cheap test first:
+    without a sign, the numeral needs a unit after it)."""
+    run = _numeral_run(text, pos)
+    if run is None or text[run.end() : run.end() + 1] not in _go_on():
+        return None
+    return run
+
+
+def _read(
+    text: str, start: int, pos: int, prefix: str | None, run: re.Match[str] | None, whole: bool
+) -> _Found | None:
+    """The money expression at ``start`` whose numeral (``run``, when read) is at ``pos``,
+    after the currency sign ``prefix``, if any."""
+    lex = _lexicon()
+    first = _read_amount(text, pos, whole, run)
     if first is None:
         return None
     last, low, high = first, first.low, first.high
@@ -409,11 +503,8 @@ def _scan(text: str, start: int, whole: bool) -> _Found | None:
         high = last.high if last.high is not None else last.low
     if not _accept(text, first, last, prefix, whole):
         return None
-    end = last.end
-    incl = _INCL_RE.match(text, end)
-    if incl:
-        end = incl.end()
-    post = lex.post_re.match(text, end)
+    end = _after_incl(text, last.end)
+    post = lex.post_re.match(text, end) if text[end : end + 1] in lex.post_open else None
     meanings = []
     if post:
         end = post.end()
@@ -438,38 +529,61 @@ def _to_mention(text: str, found: _Found) -> MoneyMention:
 
 def _restart(text: str, start: int) -> int:
     """Where to look next after a failed start: past the numeral run, or at its digits."""
-    run = _RUN_CHARS_RE.match(text, start)
-    if not run:
-        return start + 1
-    inner = _CN_THEN_ARABIC_RE.search(text, start, run.end())
-    return inner.start() if inner else run.end()
+    end = _RESTART_RE.match(text, start).end()  # type: ignore[union-attr]  # always matches
+    if end > start or text[start : start + 1] in _RUN_CHAR_SET:
+        return end
+    return start + 1  # no run at all
+
+
+def _find_all(text: str) -> list[_Found]:
+    """Every money expression in ``text``, left to right, not overlapping."""
+    if not isinstance(text, str) or not text:
+        return []
+    if not _NUMERAL_START_RE.search(text) or not _lexicon().hint_re.search(text):
+        return []  # no numeral, or nothing that makes one money
+    skip: list[tuple[int, int]] | None = None  # URL spans, found once something is read
+    signs = _sign_trigger()
+    numeral = _NUMERAL_TRIGGER_RE.search
+    sign = signs.search(text)  # the next sign trigger
+    founds: list[_Found] = []
+    pos = 0
+    while pos < len(text):
+        if sign is not None and sign.start() < pos:
+            sign = signs.search(text, pos)
+        m = numeral(text, pos)
+        if sign is not None and (m is None or sign.start() < m.start()):
+            start, after = sign.start(), sign.end()
+            found = _scan(text, start, whole=False)
+        elif m is None:
+            break
+        else:  # a numeral trigger is zero-width: it ends where it starts
+            start = after = m.start()
+            run = _money_run(text, start)
+            found = None if run is None else _read(text, start, start, None, run, False)
+        if found is not None and skip is None:
+            skip = ignored_spans(text)
+        if found is None or any(a < found.end and found.start < b for a, b in skip or ()):
+            pos = max(_restart(text, after), start + 1)
+            continue
+        if founds and found.start < founds[-1].end:  # a qualifier overlapping the last one
+            found.start = founds[-1].end
+        founds.append(found)
+        pos = found.end
+    return founds
 
 
 def find_money(text: str) -> list[MoneyMention]:
     """Every money mention in ``text``, left to right, with exact character offsets."""
-    if not isinstance(text, str) or not text:
-        return []
-    if not _NUMERAL_START_RE.search(text) or not _hint_scanner().search(text):
-        return []  # no numeral, or nothing that makes one money
-    skip: list[tuple[int, int]] | None = None  # URL spans, found once something is read
-    trigger = _trigger_scanner()
-    mentions: list[MoneyMention] = []
-    pos = 0
-    while pos < len(text):
-        m = trigger.search(text, pos)
-        if not m:
-            break
-        found = _scan(text, m.start(), whole=False)
-        if found is not None and skip is None:
-            skip = ignored_spans(text)
-        if found is None or any(a < found.end and found.start < b for a, b in skip or ()):
-            pos = max(_restart(text, m.end()), m.start() + 1)
-            continue
-        if mentions and found.start < mentions[-1].end:  # a qualifier overlapping the last one
-            found.start = mentions[-1].end
-        mentions.append(_to_mention(text, found))
-        pos = found.end
-    return mentions
+    return [_to_mention(text, found) for found in _find_all(text)]
+
+
+def find_amounts(text: str) -> list[tuple[int, int, float, float | None]]:
+    """``(start, end, amount, amount_max)`` of each mention :func:`find_money` finds, without
+    building the mention objects."""
+    return [
+        (f.start, f.end, tidy(f.low), None if f.high is None else tidy(f.high))
+        for f in _find_all(text)
+    ]
 
 
 def _parse_whole(text: str) -> Money | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
-from pipeline.scanner import Scanner
+from pipeline.scanner import Scanner, first_chars
 
 __all__ = ["RateMention", "find_rates"]
 
@@ -81,6 +81,11 @@ class _Cues:
     after_re: re.Pattern[str]
     after_period: dict[str, str | None]
     base_re: re.Pattern[str]
+    # What ``prefix_re``/``base_re`` matches end with (``$`` also matches before a final
+    # newline), and what ``after_re`` matches start with (None: not known): a cheap test first.
+    prefix_close: frozenset[str]
+    base_close: frozenset[str]
+    after_open: frozenset[str] | None
 
 
 @cache
@@ -92,15 +97,20 @@ def _cues() -> _Cues:
     mods = [r[0] for r in bases if r[1] == "modifier"]
     nouns = [r[0] for r in bases if r[1] == "noun"]
     conn = _alternation(list(_CONNECTORS))
+    after_re = re.compile(rf"{_SP}{{0,2}}(?P<a>{_alternation(list(after))})")
+    ends = frozenset(" \t\u3000\u00a0\n")  # _SP, and the newline ``$`` may stand before
     return _Cues(
         prefix_re=re.compile(rf"(?P<p>{_alternation(list(prefix))})(?:{conn}|{_SP}){{0,3}}$"),
         prefix_period=prefix,
         glued={r[0]: r[1] for r in rows if r[2] == "rate_glued"},
-        after_re=re.compile(rf"{_SP}{{0,2}}(?P<a>{_alternation(list(after))})"),
+        after_re=after_re,
         after_period=after,
         base_re=re.compile(
             rf"(?P<b>{_alternation(mods)}{{0,2}}{_alternation(nouns)}){_SP}{{0,2}}的{_SP}{{0,2}}$"
         ),
+        prefix_close=ends | {w[-1] for w in [*prefix, *_CONNECTORS]},
+        base_close=ends | {"的"},
+        after_open=first_chars(after_re),
     )
 
 
@@ -304,13 +314,18 @@ def _fraction_rate(text: str, m: re.Match[str]) -> _Raw | None:
 
 def _base_before(text: str, start: int, floor: int) -> re.Match[str] | None:
     """A base phrase ending just before ``start``: 剩余租金的."""
-    return _cues().base_re.search(text, max(floor, start - 14), start)
+    cues = _cues()
+    if start <= floor or text[start - 1] not in cues.base_close:
+        return None
+    return cues.base_re.search(text, max(floor, start - 14), start)
 
 
 def _period_before(text: str, start: int, floor: int) -> tuple[int, str | None] | None:
     """A period prefix ending just before ``start`` (日息为, 年化, a glued 日): (start, period)."""
     cues = _cues()
-    m = cues.prefix_re.search(text, max(floor, start - 14), start)
+    m = None
+    if start > floor and text[start - 1] in cues.prefix_close:
+        m = cues.prefix_re.search(text, max(floor, start - 14), start)
     if m:
         return m.start(), cues.prefix_period[m.group("p")]
     ch = text[start - 1 : start] if start > floor else ""
@@ -336,7 +351,10 @@ def _dress(text: str, raw: _Raw, floor: int, ceiling: int) -> RateMention:
             m = _base_before(text, start, floor)
             if m:
                 start, base = m.start(), m.group("b")
-    m = _cues().after_re.match(text, end, ceiling)
+    after_open = _cues().after_open
+    m = None
+    if after_open is None or text[end : end + 1] in after_open:
+        m = _cues().after_re.match(text, end, ceiling)
     if m:
         end = m.end()
         period = period or _cues().after_period[m.group("a")]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import Money
+from pipeline import Money, money
 from pipeline import parse_money as lazy_parse_money
-from pipeline.money import MoneyMention, find_money, parse_money
+from pipeline.money import MoneyMention, find_amounts, find_money, parse_money
 
 
 def test_contract_examples() -> None:
@@ -225,3 +227,42 @@ def test_never_raises_on_money_soup(text: str) -> None:
 def test_never_raises_on_any_text(text: str) -> None:
     parse_money(text)
     find_money(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MONEY_SOUP + "\n：abcUSD日元人民币", max_size=60))
+def test_find_amounts_is_find_money_without_objects(text: str) -> None:
+    mentions = find_money(text)
+    assert find_amounts(text) == [
+        (m.start, m.end, m.money.amount, m.money.amount_max) for m in mentions
+    ]
+
+
+TRIGGER_SOUP = "0１9.．,A-z一十百万數数几多个 元$US￥人民币HK"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=TRIGGER_SOUP, max_size=30))
+def test_split_triggers_match_where_the_trigger_pattern_does(text: str) -> None:
+    for i in range(len(text) + 1):
+        whole = money._trigger_re().match(text, i)
+        numeral = money._NUMERAL_TRIGGER_RE.match(text, i)  # zero-width in the whole pattern
+        sign = money._sign_trigger().pattern.match(text, i)
+        assert not (numeral and sign)
+        split = (i, i) if numeral else sign.span() if sign else None
+        assert (whole.span() if whole else None) == split
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0１9.，,kK一十百万几多个点元a ", max_size=30), st.integers(0, 30))
+def test_restart_skips_the_numeral_run_or_stops_at_its_digits(text: str, start: int) -> None:
+    start = min(start, len(text))
+    run = re.compile(rf"[{money._RUN_CHARS}]+").match(text, start)
+    if not run:
+        expected = start + 1
+    else:
+        inner = re.compile(rf"(?<=[{money._CN}])[{money._DIGIT_CLASS}]").search(
+            text, start, run.end()
+        )
+        expected = inner.start() if inner else run.end()
+    assert money._restart(text, start) == expected
