@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.clean import clean_document, recipe
 from pipeline.clean.base import Needles
+from pipeline.clean.titles import is_title_like, title_flags
 from pipeline.decode import decode_bytes
 from pipeline.document import Block, Document
 from pipeline.scanner import Scanner, literals, needles
@@ -339,3 +340,10 @@ def test_scanner_with_lookbehind_starts_finds_what_re_finds(pattern: str, text: 
     for pos in range(len(text) + 1):
         found, expected = scanner.search(text, pos), compiled.search(text, pos)
         assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("1.、（)第步 \t题目标a。，,；！!;？?：:", max_size=60), max_size=6))
+def test_title_flags_agree_with_is_title_like(texts: list[str]) -> None:
+    texts += [t.strip() for t in texts]
+    assert title_flags(texts) == [is_title_like(t) for t in texts]

@@ -39,6 +39,8 @@ class AdContact(Rule):
         self.contact_needles = Needles.of(self.contact.pattern)
         self.cta_needles = Needles.of(self.cta.pattern)
         self.mobile_needles = Needles.of(self.mobile.pattern)
+        # a mobile is a contact: a text without contact or call-to-action needles is left alone
+        self.needles = Needles.of(self.contact.pattern, self.cta.pattern)
 
     def is_ad(self, text: str, has_contact: bool, *, cta: bool = True, mobile: bool = True) -> bool:
         """An ad block: contact details plus ad wording, or a call to action.
@@ -59,6 +61,9 @@ class AdContact(Rule):
         kept = []
         for block in blocks:
             text = block.text
+            if not self.needles.found_in(text):
+                kept.append(block)
+                continue
             # a text without any needle holds no contact, call to action or mobile
             contacts = (
                 list(self.contact.finditer(text)) if self.contact_needles.found_in(text) else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean.base import Rule, rule_config
-from pipeline.clean.titles import _MARKER, is_title_like
+from pipeline.clean.titles import _MARKER, is_title_like, title_flags
 from pipeline.document import Block, Document
 
 _LOOSE_HEADER_MAX = 16
@@ -33,6 +33,7 @@ class RelatedLinks(Rule):
         self.link_ratio = float(config["link_ratio"])
         self.cues = tuple(config["title_cues"])
         self.header_pattern = re.compile(config["header_pattern"])
+        self.header_starts = frozenset(h[0] for h in self.headers)
 
     def is_header(self, text: str) -> bool:
         """A related-list header line such as ``相关文章：`` or ``【猜你喜欢】``."""
@@ -64,6 +65,8 @@ class RelatedLinks(Rule):
         self._mark_headed(blocks, drop)
         self._mark_links(blocks, drop)
         self._mark_headerless(blocks, drop)
+        if True not in drop:
+            return blocks
         kept = []
         for block, dropped in zip(blocks, drop, strict=True):
             if dropped:
@@ -75,7 +78,7 @@ class RelatedLinks(Rule):
     def _may_head(self, text: str) -> bool:
         """False when ``text`` is neither a header nor an inline list (one cheap test)."""
         core = text.strip(_DECORATION).strip()
-        return core.startswith(self.headers) or (
+        return (core[:1] in self.header_starts and core.startswith(self.headers)) or (
             len(core) <= _LOOSE_HEADER_MAX and self.header_pattern.match(core) is not None
         )
 
@@ -94,14 +97,18 @@ class RelatedLinks(Rule):
                 j += 1
 
     def _mark_links(self, blocks: list[Block], drop: list[bool]) -> None:
-        for start, end in _runs(blocks, lambda b: b.link_ratio >= self.link_ratio):
+        ratios = [b.link_ratio for b in blocks]
+        if not ratios or max(ratios) < self.link_ratio:  # plain text: no links at all
+            return
+        for start, end in _runs([r >= self.link_ratio for r in ratios]):
             if end - start >= self.link_min:
                 drop[start:end] = [True] * (end - start)
 
     def _mark_headerless(self, blocks: list[Block], drop: list[bool]) -> None:
-        for start, end in _runs(blocks, lambda b: is_title_like(b.text)):
+        shortest = min(self.headerless_min, self.edge_min)
+        for start, end in _runs(title_flags([b.text for b in blocks])):
             run = blocks[start:end]
-            if len(run) < min(self.headerless_min, self.edge_min):
+            if len(run) < shortest:
                 continue
             numbered = sum(1 for b in run if _MARKER.match(b.text) and b.link_ratio < 0.5)
             if numbered * 2 > len(run):
@@ -129,15 +136,15 @@ def _only_short_after(blocks: list[Block], end: int) -> bool:
     return len(rest) <= 3 and all(len(b.text) <= 30 for b in rest)
 
 
-def _runs(blocks: list[Block], test) -> list[tuple[int, int]]:
-    """Maximal ``[start, end)`` runs of consecutive blocks that pass ``test``."""
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """Maximal ``[start, end)`` runs of consecutive true ``flags``."""
     runs, start = [], None
-    for i, block in enumerate(blocks):
-        if test(block):
+    for i, flag in enumerate(flags):
+        if flag:
             start = i if start is None else start
         elif start is not None:
             runs.append((start, i))
             start = None
     if start is not None:
-        runs.append((start, len(blocks)))
+        runs.append((start, len(flags)))
     return runs

@@ -44,6 +44,22 @@ def is_title_like(text: str, max_chars: int | None = None) -> bool:
     return _SENTENCE.search(inner) is None
 
 
+def title_flags(texts: list[str]) -> list[bool]:
+    """``is_title_like`` of each text, with a cheap test first.
+
+    A title holds sentence punctuation at most as its last character (markers and
+    whitespace hold none), so a text with some before that is prose: one C search.
+    """
+    shortest, _ = _title_chars()
+    prose = _SENTENCE.search
+    return [
+        len(text) >= shortest
+        and prose(text, 0, len(text.rstrip()) - 1) is None
+        and is_title_like(text)
+        for text in texts
+    ]
+
+
 _FAMILIES = (
     ("dotted", re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*[.．]")),
     ("comma", re.compile(r"\s*\d{1,2}、")),
