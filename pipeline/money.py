@@ -134,6 +134,12 @@ def _opening(pattern: re.Pattern[str]) -> frozenset[str] | _AnyChar:
     return _AnyChar() if chars is None else chars
 
 
+def _union(*opens: frozenset[str] | _AnyChar) -> frozenset[str] | _AnyChar:
+    if any(isinstance(chars, _AnyChar) for chars in opens):
+        return _AnyChar()
+    return frozenset().union(*opens)  # type: ignore[arg-type]
+
+
 _CENTS_OPEN = _opening(_CENTS_RE)
 _MINOR_OPEN = _opening(_MINOR_RE)
 _AFTER_MINOR_OPEN = _opening(_AFTER_MINOR_RE)
@@ -164,6 +170,8 @@ class _Lexicon:
     before_open: frozenset[str] | _AnyChar
     word_open: frozenset[str] | _AnyChar
     post_open: frozenset[str] | _AnyChar
+    major_tail_open: frozenset[str] | _AnyChar  # cents, 钱, 整 or a currency word after 元
+    amount_tail_open: frozenset[str] | _AnyChar  # (含), a range dash or a post qualifier
     pre_close: frozenset[str]  # what ends a ``pre_re`` match: a qualifier's last char, a space
     hint_re: re.Pattern[str]  # any currency word, unit or sign, or 角/毛/毫/分/仙
 
@@ -204,6 +212,8 @@ def _lexicon() -> _Lexicon:
         before_open=_opening(before_re),
         word_open=_opening(word_re),
         post_open=_opening(post_re),
+        major_tail_open=_union(_CENTS_OPEN, _QIAN_OPEN, _ZHENG_OPEN, _opening(word_re)),
+        amount_tail_open=_union(_INCL_OPEN, _RANGE_SEP_OPEN, _opening(post_re)),
         pre_close=frozenset(w[-1] for w in pre) | frozenset(" \u3000\u00a0\n"),  # $ before \n
         hint_re=literals(frozenset(codes) | frozenset("角毛毫分仙")),
     )
@@ -236,7 +246,7 @@ def _sign_trigger() -> Scanner:
     return Scanner(re.compile(rf"{lex.before_re.pattern}{_SIGN_AHEAD}"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Amount:
     """One side of a money expression while it is being read."""
 
@@ -287,10 +297,7 @@ def _numeral_run(text: str, pos: int) -> re.Match[str] | None:
 def _go_on() -> frozenset[str] | _AnyChar:
     """First characters of what can follow a numeral and make it money: a unit or currency
     word, 角/分, (含) or a range dash. A bare numeral followed by none of them is no money."""
-    opens = (_lexicon().after_open, _MINOR_OPEN, _INCL_OPEN, _RANGE_SEP_OPEN)
-    if any(isinstance(chars, _AnyChar) for chars in opens):
-        return _AnyChar()  # not known: anything may follow
-    return frozenset().union(*opens)
+    return _union(_lexicon().after_open, _MINOR_OPEN, _INCL_OPEN, _RANGE_SEP_OPEN)
 
 
 def _read_amount(
@@ -302,16 +309,16 @@ def _read_amount(
         run = _numeral_run(text, pos)
         if not run:
             return None
-    parsed = parse_number_range(run.group())
+    numeral, end = run.group(), run.end()
+    parsed = parse_number_range(numeral)
     if parsed is None:
         return None
     low, high = parsed
-    amount = _Amount(run.end(), low, high, run.group(), None, None, high is not None)
+    amount = _Amount(end, low, high, numeral, None, None, high is not None)
     lex = _lexicon()
-    end = run.end()
     unit = lex.after_re.match(text, end) if text[end : end + 1] in lex.after_open else None
-    if not unit and whole and text.startswith("個", run.end()):
-        amount.kind, amount.currency, amount.end = "unit", "HKD", run.end() + 1
+    if not unit and whole and text.startswith("個", end):
+        amount.kind, amount.currency, amount.end = "unit", "HKD", end + 1
         _read_major_tail(text, amount, colloquial=True)
     elif unit:
         code, kind = lex.codes[unit.group("cur")]
@@ -329,6 +336,9 @@ def _read_amount(
 
 def _read_major_tail(text: str, amount: _Amount, colloquial: bool) -> None:
     """After 元/块: cents, 钱, 整, and a currency word (三万元欧元)."""
+    lex = _lexicon()
+    if text[amount.end : amount.end + 1] not in lex.major_tail_open:
+        return  # none of them starts here
     cents, end = _read_cents(text, amount.end, colloquial)
     if end > amount.end and amount.high is None:
         amount.low += cents
@@ -338,7 +348,6 @@ def _read_major_tail(text: str, amount: _Amount, colloquial: bool) -> None:
         zheng = _ZHENG_RE.match(text, amount.end)
         if zheng:
             amount.end = zheng.end()
-    lex = _lexicon()
     if text[amount.end : amount.end + 1] in lex.word_open:
         word = lex.word_re.match(text, amount.end)
         if word:
@@ -395,7 +404,7 @@ def _range_low(first: _Amount, second: _Amount) -> float | None:
     return low if low < top else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int
     end: int
@@ -450,14 +459,14 @@ def _qualifier_before(text: str, start: int) -> tuple[int, str | None]:
     return window_start + m.start(), _lexicon().quals[m.group("q")][1]
 
 
+_MAJOR_KINDS = ("unit", "word")
+
+
 def _accept(text: str, first: _Amount, last: _Amount, prefix: str | None, whole: bool) -> bool:
     """Is this really money? A unit, a currency word, or a sign; 角/分 alone need 钱."""
-    if whole:
+    if whole or first.kind in _MAJOR_KINDS or last.kind in _MAJOR_KINDS:
         return True
-    kinds = {first.kind, last.kind}
-    if kinds & {"unit", "word"}:
-        return True
-    if "minor" in kinds:
+    if first.kind == "minor" or last.kind == "minor":
         return last.qian or prefix is not None
     if prefix is None:
         return False
@@ -497,24 +506,30 @@ def _read(
     if first is None:
         return None
     last, low, high = first, first.low, first.high
-    ranged = _read_range(text, first, whole)
+    tail = text[first.end : first.end + 1] in lex.amount_tail_open  # else none of them follows
+    ranged = _read_range(text, first, whole) if tail else None
     if ranged is not None:
         last, low = ranged
         high = last.high if last.high is not None else last.low
     if not _accept(text, first, last, prefix, whole):
         return None
-    end = _after_incl(text, last.end)
-    post = lex.post_re.match(text, end) if text[end : end + 1] in lex.post_open else None
-    meanings = []
-    if post:
-        end = post.end()
-        meanings.append(lex.quals[post.group("q")][1])
-    begin, pre = _qualifier_before(text, start)
+    end, meanings = last.end, []
+    if tail or ranged is not None:
+        end = _after_incl(text, end)
+        post = lex.post_re.match(text, end) if text[end : end + 1] in lex.post_open else None
+        if post:
+            end = post.end()
+            meanings.append(lex.quals[post.group("q")][1])
+    begin, pre = start, None
+    if start and text[start - 1] in lex.pre_close:
+        begin, pre = _qualifier_before(text, start)
     if pre == "from" and ranged is None:
         begin, pre = start, None
+    currency = last.currency or first.currency or prefix or "CNY"
     if pre:
         meanings.append(pre)
-    currency = last.currency or first.currency or prefix or "CNY"
+    if not meanings:
+        return _Found(begin, end, low, high, currency, first.vague or last.vague, None)
     bound = next((m for m in meanings if m in ("upper", "lower")), None)
     approx = bool(first.vague or last.vague or {"approx", "upper", "lower"} & set(meanings))
     return _Found(begin, end, low, high, currency, approx, bound)
