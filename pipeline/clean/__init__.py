@@ -41,9 +41,12 @@ def recipe() -> tuple[Rule, ...]:
 
 def clean_document(doc: Document) -> Document:
     """Run every junk rule over ``doc``'s blocks; removals land in ``doc.removed``."""
-    blocks = [b for b in doc.blocks if b.text.strip()]
-    for block in blocks:
-        block.text = block.text.strip()
+    blocks = []
+    for block in doc.blocks:
+        text = block.text.strip()
+        if text:
+            block.text = text
+            blocks.append(block)
     for rule in recipe():
         blocks = rule(blocks, doc)
     doc.blocks = blocks

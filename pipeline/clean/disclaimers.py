@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean.base import Needles, Rule, literals, rule_config
+from pipeline.clean.base import Rule, literals, rule_config
 from pipeline.document import Block, Document
 
 
@@ -30,23 +30,21 @@ class Disclaimer(Rule):
         self.lead = re.compile(config["lead"])
         self.lead_phrases = _any_phrase(config["lead_phrases"])
         self.lead_max = int(config["lead_max_chars"])
-        self.lead_needles = Needles.of(self.lead)
 
     def is_disclaimer(self, text: str) -> bool:
         if len(text) <= self.max_chars and self.phrases.search(text):
             return True
-        return (
+        return (  # the lead is anchored: matching it costs less than a needle search
             len(text) <= self.lead_max
-            and self.lead_needles.found_in(text)
             and self.lead.match(text) is not None
             and self.lead_phrases.search(text) is not None
         )
 
     def __call__(self, blocks: list[Block], doc: Document) -> list[Block]:
+        is_disclaimer = self.is_disclaimer
         kept = []
         for block in blocks:
-            text = block.text
-            if self.is_disclaimer(text):
+            if is_disclaimer(block.text):
                 self.drop(doc, block)
             else:
                 kept.append(block)
