@@ -74,6 +74,7 @@ class _Number(NamedTuple):
 
 
 _Kind = tuple[int, str, "str | None", bool]  # a term's (size, fee_type, period, weak)
+_new = tuple.__new__  # builds a _Term or _Number from a tuple, without their Python __new__
 
 
 @dataclass(frozen=True)
@@ -163,17 +164,21 @@ def _term_sentences(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
             m = next(sentences)
             while m.end() < stop:
                 m = next(sentences)
-            start, end = _trim(paragraph, *m.span())
+            start, end = m.span()
+            if paragraph[start].isspace() or paragraph[end - 1].isspace():
+                start, end = _trim(paragraph, start, end)
             terms = []
             out.append((start, end, terms))
         size, fee_type, period, weak = kind
-        terms.append(_Term(stop - start - size, stop - start, fee_type, period, weak))
+        terms.append(_new(_Term, (stop - start - size, stop - start, fee_type, period, weak)))
     return out
 
 
 def _numbers(sentence: str) -> list[_Number]:
     """Money and rate mentions (discounts left out), in order, without overlaps."""
-    found = [_Number(a, b, low, high, None, a) for a, b, low, high in find_amounts(sentence)]
+    found = [
+        _new(_Number, (a, b, low, high, None, a)) for a, b, low, high in find_amounts(sentence)
+    ]
     rates = [r for r in find_rates(sentence) if r.kind != "discount"]
     if not rates:
         return found  # money mentions come in order, without overlaps
@@ -202,15 +207,17 @@ def _cost(sentence: str, terms: list[_Term], i: int, num: _Number) -> float | No
         return None  # another fee term stands between them
     if not after and i > 0 and terms[i - 1].start >= lo:
         return None
-    breaks = len(_CLAUSE_BREAK_RE.findall(sentence, lo, hi))
     gap = hi - lo
-    if after and (gap > _MAX_AFTER or breaks > 1):
+    if not after:  # close, and in the same clause
+        if gap > _MAX_BEFORE or (gap and _CLAUSE_BREAK_RE.search(sentence, lo, hi)):
+            return None
+        return gap + _BEFORE_COST + weak
+    if gap > _MAX_AFTER:
         return None
-    if breaks and not _LINK_RE.search(sentence, lo, hi):
+    breaks = len(_CLAUSE_BREAK_RE.findall(sentence, lo, hi)) if gap else 0
+    if breaks > 1 or (breaks and not _LINK_RE.search(sentence, lo, hi)):
         return None  # 押金，通常是100-200元; not 保证金，普通类目几千元
-    if not after and (gap > _MAX_BEFORE or breaks):
-        return None
-    return gap + breaks * _CLAUSE_COST + (0 if after else _BEFORE_COST) + weak
+    return gap + breaks * _CLAUSE_COST + weak
 
 
 def _pair(sentence: str, terms: list[_Term], numbers: list[_Number]) -> dict[int, _Number]:
@@ -240,10 +247,10 @@ def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
         return num.rate.period
     if term.period:
         return term.period
+    if num is None:
+        return _bare_period(sentence, term.start)
     cues = _period_cues()
-    if num is not None and (
-        cues.after_open is None or sentence[num.end : num.end + 1] in cues.after_open
-    ):
+    if cues.after_open is None or sentence[num.end : num.end + 1] in cues.after_open:
         m = cues.after_re.match(sentence, num.end)
         if m:
             return cues.period[(m.group().strip(" \u3000"), "after")]
@@ -251,12 +258,6 @@ def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
     if glued:
         return glued
     # A cue lies in the window searched, so a window without a cue's first character has none.
-    if num is None:  # only a billing basis counts for a bare term: 按月收取的服务费
-        if cues.bare_open.isdisjoint(sentence[max(0, term.start - _MAX_BARE_CUE) : term.start]):
-            return None
-        begin = _clause_start(sentence, term.start, _MAX_BARE_CUE)
-        hits = list(cues.bare_re.finditer(sentence, begin, term.start))
-        return cues.period[(hits[-1].group(), "bare")] if hits else None
     start = min(term.start, num.start)
     stop = max(term.end, num.start)
     if cues.before_open.isdisjoint(sentence[max(0, start - _MAX_CUE) : stop]):
@@ -264,6 +265,20 @@ def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
     begin = _clause_start(sentence, start, _MAX_CUE)
     hits = list(cues.before_re.finditer(sentence, begin, stop))
     return cues.period[(hits[-1].group(), "before")] if hits else None
+
+
+def _bare_period(sentence: str, start: int) -> str | None:
+    """Period of a term at ``start`` with no number: glued to it, or a billing basis just
+    before it (按月收取的服务费)."""
+    glued = _glued_period(sentence, start)
+    if glued:
+        return glued
+    cues = _period_cues()
+    if cues.bare_open.isdisjoint(sentence[max(0, start - _MAX_BARE_CUE) : start]):
+        return None  # a cue would lie in this window
+    begin = _clause_start(sentence, start, _MAX_BARE_CUE)
+    hits = list(cues.bare_re.finditer(sentence, begin, start))
+    return cues.period[(hits[-1].group(), "bare")] if hits else None
 
 
 def _glued_period(sentence: str, start: int) -> str | None:
@@ -282,15 +297,7 @@ def _clause_start(sentence: str, start: int, reach: int) -> int:
 
 def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
     if num is None:
-        return {
-            "fee_type": term.fee_type,
-            "amount": None,
-            "amount_max": None,
-            "rate": None,
-            "period": _period(sentence, term, None),
-            "surface": sentence[term.start : term.end],
-            "sentence": sentence,
-        }
+        return _bare_row(sentence, term)
     return {
         "fee_type": term.fee_type,
         "amount": num.amount,
@@ -302,11 +309,24 @@ def _row(sentence: str, term: _Term, num: _Number | None) -> dict:
     }
 
 
+def _bare_row(sentence: str, term: _Term) -> dict:
+    """The row of a term with no number."""
+    return {
+        "fee_type": term.fee_type,
+        "amount": None,
+        "amount_max": None,
+        "rate": None,
+        "period": term.period or _bare_period(sentence, term.start),
+        "surface": sentence[term.start : term.end],
+        "sentence": sentence,
+    }
+
+
 def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
     """One row per fee term of the sentence (weak ones need a number)."""
     numbers = _numbers(sentence)
     if not numbers:
-        return [_row(sentence, term, None) for term in terms if not term.weak]
+        return [_bare_row(sentence, term) for term in terms if not term.weak]
     pairs = _pair(sentence, terms, numbers)
     return [
         _row(sentence, term, pairs.get(i))
