@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from pipeline.fingerprint import fingerprint, package_versions
 from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
 from pipeline.record import process_record, process_records
+from pipeline.scanner import save_needles
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMA_VERSION, SCHEMAS, doc_id
 from pipeline.writers import BackgroundWriter, TableWriter, read_manifest, recover, to_arrow
 
@@ -223,6 +224,7 @@ def warm_up(segmenter: str) -> None:
     for record in _WARM_RECORDS:
         for name, table_rows in process_record(record, segmenter=segmenter).items():
             to_arrow(name, table_rows)
+    save_needles()  # every rule has worked out its pre-check strings by now
 
 
 # --------------------------------------------------------------------- the run

@@ -20,10 +20,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 ENV = "ZH_PIPELINE_CACHE"
+_FORMAT = 2  # a file holds ``(table,)``
 
 
 def cache_dir() -> Path | None:
@@ -36,7 +37,7 @@ def cache_dir() -> Path | None:
 
 
 def _key(name: str, version: int, sources: Iterable[Path | str]) -> str:
-    digest = hashlib.sha1(f"{name}\0{version}\0{sys.version}".encode())
+    digest = hashlib.sha1(f"{name}\0{version}\0{_FORMAT}\0{sys.version}".encode())
     for source in sources:
         path = Path(source)
         try:
@@ -57,17 +58,33 @@ def cached_table(
     ``frozenset`` ...: whatever ``marshal`` can store). ``sources`` are the files
     the table is derived from; ``version`` changes when the derivation does.
     """
+    sources = list(sources)
+    found = read_table(name, version, sources)
+    if found is not None:
+        return found[0]
+    table = build()
+    write_table(name, version, sources, table)
+    return table
+
+
+def read_table(name: str, version: int, sources: Iterable[Path | str]) -> tuple[Any] | None:
+    """``(table,)`` when it is cached, else ``None`` (also when caching is off)."""
     directory = cache_dir()
     if directory is None:
-        return build()
+        return None
     path = directory / f"{name}-{_key(name, version, sources)}.marshal"
     try:
-        return marshal.loads(path.read_bytes())
+        found = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        pass  # not cached yet, or unreadable: derive it again
-    table = build()
-    _store(path, table)
-    return table
+        return None  # not cached yet, or unreadable: derive it again
+    return found if isinstance(found, tuple) and len(found) == 1 else None
+
+
+def write_table(name: str, version: int, sources: Iterable[Path | str], table: object) -> None:
+    """Keep ``table`` for :func:`read_table` (never raises; nothing when caching is off)."""
+    directory = cache_dir()
+    if directory is not None:
+        _store(directory / f"{name}-{_key(name, version, sources)}.marshal", (table,))
 
 
 def _store(path: Path, table: object) -> None:

@@ -99,3 +99,28 @@ def test_pipeline_tables_equal_their_derivation(cache):
     freqs = segment._short_word_freqs.__wrapped__()
     assert freqs is not None and freqs.get("电话", 0) > 1000
     assert segment._short_word_freqs.__wrapped__() == freqs
+
+
+def test_a_none_table_is_cached_too(cache):
+    build = Builder(None)
+    assert cached_table("nothing", 1, [], build) is None
+    assert cached_table("nothing", 1, [], build) is None
+    assert build.calls == 1
+
+
+def test_needles_are_kept_for_the_next_process(cache):
+    import re
+
+    from pipeline import scanner
+
+    patterns = [re.compile(p) for p in (r"微信[:：]?\w+", r"(?:客服|热线)电话", r"\d+")]
+    fresh = [scanner._derive_needles(p) for p in patterns]
+    scanner._needles_memo.cache_clear()
+    scanner._needles_state.update(changed=False, used={})
+    assert [scanner.needles(p) for p in patterns] == fresh
+    scanner.save_needles()
+    scanner._needles_memo.cache_clear()  # a new process: the memo comes from disk
+    assert set(scanner._needles_memo()) == {f"{p.flags}\0{p.pattern}" for p in patterns}
+    assert [scanner.needles(p) for p in patterns] == fresh
+    assert scanner._needles_state["changed"] is False
+    scanner._needles_memo.cache_clear()
