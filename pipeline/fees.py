@@ -29,7 +29,7 @@ import ahocorasick
 from pipeline.money import find_amounts
 from pipeline.numbers import read_tsv
 from pipeline.rates import RateMention, find_rates
-from pipeline.scanner import first_chars
+from pipeline.scanner import first_chars, literals
 
 __all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
 
@@ -84,7 +84,7 @@ class _PeriodCues:
     after_re: re.Pattern[str]
     period: dict[tuple[str, str], str | None]
     before_open: frozenset[str]  # first characters of the cues: a window without one has none
-    bare_open: frozenset[str]
+    bare_open: frozenset[str]  # ... and of the billing bases, with the glued 日/月/年
     after_open: frozenset[str] | None  # None: not known
 
 
@@ -111,6 +111,12 @@ def _automaton() -> ahocorasick.Automaton:
 
 
 @cache
+def _term_hint() -> re.Pattern[str]:
+    """Finds a fee term that is not ``ignore``: a paragraph without one has no term hit."""
+    return literals(frozenset(r[0] for r in read_tsv("fee_terms.tsv") if r[3] != "ignore"))
+
+
+@cache
 def _period_cues() -> _PeriodCues:
     rows = [r for r in read_tsv("fee_periods.tsv") if r[2] in ("before", "after", "bare")]
     before = [r[0] for r in rows if r[2] == "before"]
@@ -123,7 +129,7 @@ def _period_cues() -> _PeriodCues:
         after_re=after_re,
         period={(r[0], r[2]): (None if r[1] == "-" else r[1]) for r in rows},
         before_open=frozenset(w[0] for w in before),
-        bare_open=frozenset(w[0] for w in bare),
+        bare_open=frozenset(w[0] for w in bare) | frozenset(_GLUED_PERIOD),
         after_open=first_chars(after_re),
     )
 
@@ -151,6 +157,8 @@ def _term_sentences(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
     and only the sentences up to the last term are split off.
     """
     out: list[tuple[int, int, list[_Term]]] = []
+    if not _term_hint().search(paragraph):
+        return out  # cheaper than the scan below when, as in most paragraphs, there is none
     sentences = None
     terms: list[_Term] = []
     start = end = 0
@@ -270,12 +278,12 @@ def _period(sentence: str, term: _Term, num: _Number | None) -> str | None:
 def _bare_period(sentence: str, start: int) -> str | None:
     """Period of a term at ``start`` with no number: glued to it, or a billing basis just
     before it (按月收取的服务费)."""
+    cues = _period_cues()
+    if cues.bare_open.isdisjoint(sentence[max(0, start - _MAX_BARE_CUE) : start]):
+        return None  # the glued character or a cue would lie in this window
     glued = _glued_period(sentence, start)
     if glued:
         return glued
-    cues = _period_cues()
-    if cues.bare_open.isdisjoint(sentence[max(0, start - _MAX_BARE_CUE) : start]):
-        return None  # a cue would lie in this window
     begin = _clause_start(sentence, start, _MAX_BARE_CUE)
     hits = list(cues.bare_re.finditer(sentence, begin, start))
     return cues.period[(hits[-1].group(), "bare")] if hits else None

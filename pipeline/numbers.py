@@ -19,7 +19,7 @@ from importlib import resources
 
 import cn2an
 
-from pipeline.scanner import Scanner
+from pipeline.scanner import Scanner, literals, needles
 
 __all__ = [
     "CN_NUMERAL_CHARS",
@@ -88,6 +88,8 @@ _CNY_FORM_RE = re.compile(
 )
 _URL_RE = re.compile(r"(?:https?|ftp)://[!-~]{1,4000}|www\.[!-~]{1,4000}", re.IGNORECASE)
 _URL_SCAN = Scanner(_URL_RE)  # tried only at h, f, w
+_URL_NEEDLES = needles(_URL_RE)  # every URL holds one (://, www. in any case)
+_URL_HINT_RE = literals(_URL_NEEDLES) if _URL_NEEDLES else re.compile("")
 
 
 @cache
@@ -100,6 +102,8 @@ def read_tsv(name: str) -> tuple[tuple[str, ...], ...]:
 
 def ignored_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` (URLs) inside which no number should be read."""
+    if not _URL_HINT_RE.search(text):
+        return []
     return [m.span() for m in _URL_SCAN.finditer(text)]
 
 

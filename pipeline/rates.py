@@ -60,6 +60,8 @@ _ANCHOR_RE = re.compile(
 )
 _ANCHOR_SCAN = Scanner(_ANCHOR_RE)  # tried only at % 成 折 个 and the numerals before 分之
 _ANCHOR_HINT_RE = re.compile(r"[%％‰‱分成折]")  # every keyword of _ANCHOR_RE holds one
+# ... and, more narrowly, one of these (分 only in 分之 and 百分点): tried after the hint
+_KEYWORD_RE = re.compile(rf"[%％‰‱成折]|分{_SP}{{0,3}}[之点點]")
 _CONNECTORS = (
     "为", "是", "达", "约", "在", "：", ":", "高达", "最高", "最低", "低至", "仅", "仅为",
     "不超过", "可达", "约为", "一般为", "大约", "通常为", "一般", "统一为", "上限为", "不高于",
@@ -384,6 +386,8 @@ def _raw_rates(text: str) -> list[_Raw]:
 def find_rates(text: str) -> list[RateMention]:
     """Every rate in ``text``, left to right, with exact character offsets."""
     if not isinstance(text, str) or not text or not _ANCHOR_HINT_RE.search(text):
+        return []
+    if not _KEYWORD_RE.search(text):  # 分 alone (分期, 部分) is no keyword
         return []
     raws = _raw_rates(text)
     mentions: list[RateMention] = []

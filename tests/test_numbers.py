@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.numbers import (
+    _URL_RE,
     cn2an_value,
+    ignored_spans,
     manual_value,
     normalize_numeral,
     parse_number,
@@ -168,3 +170,17 @@ def test_never_raises_on_numeral_soup(text: str) -> None:
 @given(st.text(max_size=50))
 def test_never_raises_on_any_text(text: str) -> None:
     assert parse_number(text) is None or isinstance(parse_number(text), float)
+
+
+URL_SOUP = st.lists(
+    st.sampled_from(
+        ["http", "HTTPS", "ftp", "://", "www", "WwW", ".", "a", "/", "?", "元", " ", "ſ"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(URL_SOUP)
+def test_ignored_spans_are_the_url_matches(text: str) -> None:
+    assert ignored_spans(text) == [m.span() for m in _URL_RE.finditer(text)]
