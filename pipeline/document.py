@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One paragraph-level unit of an article.
 
@@ -24,7 +24,7 @@ class Block:
     edited: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Removal:
     """An audit row: ``rule`` took ``text`` out of the body."""
 
