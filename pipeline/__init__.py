@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Money", "load_tables", "parse_money", "process_record"]
+__all__ = ["Money", "load_tables", "parse_money", "process_record", "process_records"]
 
 _LAZY = {
     "process_record": ("pipeline.record", "process_record"),
+    "process_records": ("pipeline.record", "process_records"),
     "parse_money": ("pipeline.money", "parse_money"),
     "Money": ("pipeline.money", "Money"),
     "load_tables": ("pipeline.tables", "load_tables"),
@@ -23,7 +24,7 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.money import Money, parse_money
-    from pipeline.record import process_record
+    from pipeline.record import process_record, process_records
     from pipeline.tables import load_tables
 
 
