@@ -190,9 +190,12 @@ def _numbers(sentence: str) -> list[_Number]:
     rates = [r for r in find_rates(sentence) if r.kind != "discount"]
     if not rates:
         return found  # money mentions come in order, without overlaps
+    money = bool(found)
     for r in rates:
         base_end = r.start + r.surface.find(r.base) + len(r.base) if r.base else r.start
-        found.append(_Number(r.start, r.end, None, None, r, base_end))
+        found.append(_new(_Number, (r.start, r.end, None, None, r, base_end)))
+    if not money:
+        return found  # so do rates
     found.sort(key=lambda n: (n.start, -n.end))
     kept: list[_Number] = []
     for n in found:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
-from pipeline.scanner import Scanner, first_chars, literals
+from pipeline.scanner import Scanner, char_class, first_chars, literals
 
 __all__ = ["Money", "MoneyMention", "find_amounts", "find_money", "parse_money"]
 
@@ -229,6 +229,27 @@ def _trigger_re() -> re.Pattern[str]:
     return re.compile(
         rf"{before}{_SIGN_AHEAD}"
         rf"|(?<!{_NOT_BEFORE_NUMERAL})(?=[{_DIGIT_CLASS}{_CN}几]|数[十百千万亿]|[.．][0-9])"
+    )
+
+
+@cache
+def _live_numerals() -> re.Pattern[str]:
+    """:data:`_NUMERAL_TRIGGER_RE` without the starts that cannot be money and after which the
+    search goes on at the next start anyway: a Chinese numeral (or 几) alone, or a run of
+    Arabic digits, followed by nothing that can go on a numeral (a numeral character, a
+    space, ｋ, Ｋ) or make it money (:func:`_go_on`), or by the end of the text. Such a start
+    reads that numeral alone, fails, and restarts past it, where no start lies (a numeral
+    start is a numeral character; a digit after a digit starts nothing)."""
+    go_on = _go_on()
+    digits = first_chars(re.compile(f"[{_DIGIT_CLASS}]")) or frozenset()
+    if isinstance(go_on, _AnyChar) or go_on & digits:  # a digit would go on, or not known
+        return _NUMERAL_TRIGGER_RE
+    keep = char_class(_RUN_CHAR_SET | go_on | frozenset("ｋＫ \u3000\u00a0")).pattern[1:-1]
+    not_after = f"(?<!{_NOT_BEFORE_NUMERAL}.)"
+    return re.compile(
+        rf"[{_DIGIT_CLASS}]{not_after}(?![{_DIGIT_CLASS}]*(?:[^{keep}]|\Z))"
+        rf"|[{_CN}几]{not_after}(?=[{keep}])"
+        rf"|数(?=[十百千万亿]){not_after}|[.．](?=[0-9]){not_after}"
     )
 
 
@@ -558,7 +579,7 @@ def _find_all(text: str) -> list[_Found]:
         return []  # no numeral, or nothing that makes one money
     skip: list[tuple[int, int]] | None = None  # URL spans, found once something is read
     signs = _sign_trigger()
-    numeral = _NUMERAL_TRIGGER_RE.search
+    numeral = _live_numerals().search
     sign = signs.search(text)  # the next sign trigger
     founds: list[_Found] = []
     pos = 0

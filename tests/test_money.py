@@ -253,6 +253,18 @@ def test_split_triggers_match_where_the_trigger_pattern_does(text: str) -> None:
         assert (whole.span() if whole else None) == split
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=TRIGGER_SOUP + "年月个点，日 ", max_size=30))
+def test_dropped_numeral_starts_fail_and_restart_past_every_start(text: str) -> None:
+    starts = [i for i in range(len(text) + 1) if money._NUMERAL_TRIGGER_RE.match(text, i)]
+    live = {i for i in starts if money._live_numerals().match(text, i)}
+    assert {i for i in range(len(text) + 1) if money._live_numerals().match(text, i)} == live
+    for i in set(starts) - live:
+        assert money._money_run(text, i) is None
+        after = max(money._restart(text, i), i + 1)
+        assert not [j for j in starts if i < j < after]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0１9.，,kK一十百万几多个点元a ", max_size=30), st.integers(0, 30))
 def test_restart_skips_the_numeral_run_or_stops_at_its_digits(text: str, start: int) -> None:
