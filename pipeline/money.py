@@ -234,22 +234,24 @@ def _trigger_re() -> re.Pattern[str]:
 
 @cache
 def _live_numerals() -> re.Pattern[str]:
-    """:data:`_NUMERAL_TRIGGER_RE` without the starts that cannot be money and after which the
-    search goes on at the next start anyway: a Chinese numeral (or 几) alone, or a run of
-    Arabic digits, followed by nothing that can go on a numeral (a numeral character, a
-    space, ｋ, Ｋ) or make it money (:func:`_go_on`), or by the end of the text. Such a start
-    reads that numeral alone, fails, and restarts past it, where no start lies (a numeral
-    start is a numeral character; a digit after a digit starts nothing)."""
-    go_on = _go_on()
-    digits = first_chars(re.compile(f"[{_DIGIT_CLASS}]")) or frozenset()
-    if isinstance(go_on, _AnyChar) or go_on & digits:  # a digit would go on, or not known
+    """:data:`_NUMERAL_TRIGGER_RE` without the starts that surely fail and restart past every
+    start they skip: a numeral start whose run of numeral characters makes nothing money
+    (no unit, currency word, 角/分, (含), dash or sign can start in it) and is followed by
+    what can neither go on a numeral nor make it money, or by the end (一般, 几天, 2023年,
+    0.6%, 两个月): the numeral read there stays in that run, so nothing can follow it, and
+    the restart stays in it too, where every start is dropped for the same reason (property
+    test). Runs longer than 40 characters are left to the loop (no quadratic look-ahead).
+    """
+    lex, go_on = _lexicon(), _go_on()
+    starts = first_chars(_NUMERAL_TRIGGER_RE)
+    if isinstance(go_on, _AnyChar) or isinstance(lex.before_open, _AnyChar) or starts is None:
+        return _NUMERAL_TRIGGER_RE  # not known
+    inert = _RUN_CHAR_SET - go_on - lex.before_open
+    if not starts <= inert:
         return _NUMERAL_TRIGGER_RE
     keep = char_class(_RUN_CHAR_SET | go_on | frozenset("ｋＫ \u3000\u00a0")).pattern[1:-1]
-    not_after = f"(?<!{_NOT_BEFORE_NUMERAL}.)"
     return re.compile(
-        rf"[{_DIGIT_CLASS}]{not_after}(?![{_DIGIT_CLASS}]*(?:[^{keep}]|\Z))"
-        rf"|[{_CN}几]{not_after}(?=[{keep}])"
-        rf"|数(?=[十百千万亿]){not_after}|[.．](?=[0-9]){not_after}"
+        rf"(?:{_NUMERAL_TRIGGER_RE.pattern})(?!{char_class(inert).pattern}{{0,40}}(?:[^{keep}]|\Z))"
     )
 
 
