@@ -27,8 +27,10 @@ from typing import NamedTuple
 import ahocorasick
 
 from pipeline.money import find_amounts
+from pipeline.money import hint_strings as money_hints
 from pipeline.numbers import read_tsv
 from pipeline.rates import RateMention, find_rates
+from pipeline.rates import hint_strings as rate_hints
 from pipeline.scanner import first_chars, literals
 
 __all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
@@ -117,6 +119,12 @@ def _term_hint() -> re.Pattern[str]:
 
 
 @cache
+def _number_hint() -> re.Pattern[str]:
+    """Finds what every money mention or rate holds: a sentence without one has neither."""
+    return literals(money_hints() | rate_hints())
+
+
+@cache
 def _period_cues() -> _PeriodCues:
     rows = [r for r in read_tsv("fee_periods.tsv") if r[2] in ("before", "after", "bare")]
     before = [r[0] for r in rows if r[2] == "before"]
@@ -184,6 +192,8 @@ def _term_sentences(paragraph: str) -> list[tuple[int, int, list[_Term]]]:
 
 def _numbers(sentence: str) -> list[_Number]:
     """Money and rate mentions (discounts left out), in order, without overlaps."""
+    if not _number_hint().search(sentence):
+        return []
     found = [
         _new(_Number, (a, b, low, high, None, a)) for a, b, low, high in find_amounts(sentence)
     ]

@@ -173,7 +173,8 @@ class _Lexicon:
     major_tail_open: frozenset[str] | _AnyChar  # cents, 钱, 整 or a currency word after 元
     amount_tail_open: frozenset[str] | _AnyChar  # (含), a range dash or a post qualifier
     pre_close: frozenset[str]  # what ends a ``pre_re`` match: a qualifier's last char, a space
-    hint_re: re.Pattern[str]  # any currency word, unit or sign, or 角/毛/毫/分/仙
+    hints: frozenset[str]  # every currency word, unit and sign, and 角/毛/毫/分/仙
+    hint_re: re.Pattern[str]  # finds one of them
 
 
 def _alternation(words: list[str]) -> str:
@@ -215,6 +216,7 @@ def _lexicon() -> _Lexicon:
         major_tail_open=_union(_CENTS_OPEN, _QIAN_OPEN, _ZHENG_OPEN, _opening(word_re)),
         amount_tail_open=_union(_INCL_OPEN, _RANGE_SEP_OPEN, _opening(post_re)),
         pre_close=frozenset(w[-1] for w in pre) | frozenset(" \u3000\u00a0\n"),  # $ before \n
+        hints=frozenset(codes) | frozenset("角毛毫分仙"),
         hint_re=literals(frozenset(codes) | frozenset("角毛毫分仙")),
     )
 
@@ -608,6 +610,12 @@ def _find_all(text: str) -> list[_Found]:
         founds.append(found)
         pos = found.end
     return founds
+
+
+def hint_strings() -> frozenset[str]:
+    """Strings one of which every money mention holds: :func:`_accept` needs a unit, a
+    currency word, a sign or 角/毛/毫/分/仙 (a cheap pre-check for callers)."""
+    return _lexicon().hints
 
 
 def find_money(text: str) -> list[MoneyMention]:

@@ -59,7 +59,8 @@ _ANCHOR_RE = re.compile(
     r"|(?P<disc>折)(?![扣叠疊旧舊算合腾騰磨返射服痕线線断斷纸紙])"
 )
 _ANCHOR_SCAN = Scanner(_ANCHOR_RE)  # tried only at % 成 折 个 and the numerals before 分之
-_ANCHOR_HINT_RE = re.compile(r"[%％‰‱分成折]")  # every keyword of _ANCHOR_RE holds one
+_HINT_CHARS = "%％‰‱分成折"  # every keyword of _ANCHOR_RE holds one
+_ANCHOR_HINT_RE = re.compile(f"[{_HINT_CHARS}]")
 # ... and, more narrowly, one of these (分 only in 分之 and 百分点): tried after the hint
 _KEYWORD_RE = re.compile(rf"[%％‰‱成折]|分{_SP}{{0,3}}[之点點]")
 _CONNECTORS = (
@@ -381,6 +382,11 @@ def _raw_rates(text: str) -> list[_Raw]:
         raws.append(raw)
         floor = raw.end
     return raws
+
+
+def hint_strings() -> frozenset[str]:
+    """Strings one of which every rate holds (its keyword's character; a cheap pre-check)."""
+    return frozenset(_HINT_CHARS)
 
 
 def find_rates(text: str) -> list[RateMention]:

@@ -7,7 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.fees import FEE_COLUMNS, extract_fees, split_sentences
+from pipeline.money import find_money
+from pipeline.money import hint_strings as money_hints
 from pipeline.rates import find_rates
+from pipeline.rates import hint_strings as rate_hints
 
 RATES = [
     # (text, [(surface, rate, period, kind)])
@@ -235,3 +238,15 @@ def test_one_paragraph_scan_matches_sentence_by_sentence(parts: list[str]) -> No
     paragraph = "".join(parts)
     by_sentence = [r for a, b in split_sentences(paragraph) for r in extract_fees([paragraph[a:b]])]
     assert extract_fees([paragraph]) == by_sentence
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=FEE_SOUP + "半对打$￥美元块钱角毛", max_size=40))
+def test_every_number_holds_a_hint(text: str) -> None:
+    hints = money_hints() | rate_hints()
+    for m in find_money(text):
+        assert any(h in m.surface for h in money_hints())
+    for r in find_rates(text):
+        assert any(h in r.surface for h in rate_hints())
+    if not any(h in text for h in hints):
+        assert find_money(text) == [] and find_rates(text) == []
