@@ -346,6 +346,11 @@ def _sentence_rows(sentence: str, terms: list[_Term]) -> list[dict]:
     numbers = _numbers(sentence)
     if not numbers:
         return [_bare_row(sentence, term) for term in terms if not term.weak]
+    if len(terms) == 1 and len(numbers) == 1:  # half of them: pairing is one cost
+        (term,), (num,) = terms, numbers
+        if _cost(sentence, terms, 0, num) is not None:  # None outside _pair's window too
+            return [_row(sentence, term, num)]
+        return [] if term.weak else [_bare_row(sentence, term)]
     pairs = _pair(sentence, terms, numbers)
     return [
         _row(sentence, term, pairs.get(i))

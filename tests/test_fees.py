@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import fees
 from pipeline.fees import FEE_COLUMNS, extract_fees, split_sentences
 from pipeline.money import find_money
 from pipeline.money import hint_strings as money_hints
@@ -249,3 +250,30 @@ def test_every_number_holds_a_hint(text: str) -> None:
         assert find_money(text) == []
     if not any(h in text for h in rate_hints()):
         assert find_rates(text) == []
+
+
+PAIR_PARTS = [
+    "违约金",
+    "押金",
+    "扣",
+    "手续费的",
+    "为",
+    "一般",
+    "100元",
+    "3%",
+    "，",
+    "、",
+    "的",
+    "租金",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PAIR_PARTS), max_size=6).map("".join))
+def test_one_term_and_one_number_pair_as_the_general_pairing(text: str) -> None:
+    for start, end, terms in fees._term_sentences(text):
+        sentence = text[start:end]
+        numbers = fees._numbers(sentence)
+        if len(terms) == 1 and len(numbers) == 1:
+            paired = fees._cost(sentence, terms, 0, numbers[0]) is not None
+            assert (0 in fees._pair(sentence, terms, numbers)) == paired
