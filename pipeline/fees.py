@@ -75,7 +75,6 @@ class _Number(NamedTuple):
     base_end: int  # end of a rate's base phrase (剩余租金的), else ``start``
 
 
-_Kind = tuple[int, str, "str | None", bool]  # a term's (size, fee_type, period, weak)
 _new = tuple.__new__  # builds a _Term or _Number from a tuple, without their Python __new__
 
 

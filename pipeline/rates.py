@@ -385,7 +385,8 @@ def _raw_rates(text: str) -> list[_Raw]:
 
 
 def hint_strings() -> frozenset[str]:
-    """Strings one of which every rate holds (its keyword's character; a cheap pre-check)."""
+    """Strings one of which a text holds when it holds a rate (its keyword's character; a
+    cheap pre-check for callers)."""
     return frozenset(_HINT_CHARS)
 
 
