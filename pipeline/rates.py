@@ -229,7 +229,7 @@ def _suffix_rate(text: str, m: re.Match[str], floor: int) -> _Raw | None:
     """A rate whose number comes before its keyword: 5%, 3个百分点, 三成, 八折."""
     kind = m.lastgroup or ""
     k = m.start()
-    if kind == "disc" and text[k - 1 : k] in "对對" and text[k - 2 : k - 1] == "打":
+    if kind == "disc" and k >= 2 and text[k - 1] in "对對" and text[k - 2] == "打":
         return _Raw(k - 1, m.end(), 50.0, "discount")
     if kind in ("share", "disc") and text[k - 1 : k] == "半":
         return _Raw(k - 1, m.end(), 5.0 if kind == "share" else 50.0, _KINDS[kind])

@@ -35,6 +35,8 @@ RATES = [
     ("首付三成", [("三成", 30, None, "share")]),
     ("三成半", [("三成半", 35, None, "share")]),
     ("打八折", [("八折", 80, None, "discount")]),
+    ("打对折", [("对折", 50, None, "discount")]),
+    ("折打0", []),  # a keyword at the very start reads no 打对 wrapped from the end
     ("六五折", [("六五折", 65, None, "discount")]),
     ("9.5折", [("9.5折", 95, None, "discount")]),
     (
