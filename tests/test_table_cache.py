@@ -124,3 +124,20 @@ def test_needles_are_kept_for_the_next_process(cache):
     assert [scanner.needles(p) for p in patterns] == fresh
     assert scanner._needles_state["changed"] is False
     scanner._needles_memo.cache_clear()
+
+
+def test_jieba_cache_loads_what_initialize_loads():
+    import jieba
+
+    from pipeline.segment import _load_jieba_cache
+
+    reference = jieba.Tokenizer()
+    reference.initialize()  # writes jieba's cache when there is none yet
+    fast = jieba.Tokenizer()
+    _load_jieba_cache(fast)
+    assert fast.initialized
+    assert fast.total == reference.total and fast.FREQ == reference.FREQ
+    other = jieba.Tokenizer()
+    other.cache_file = "elsewhere.cache"  # not jieba's default cache: left to initialize
+    _load_jieba_cache(other)
+    assert not other.initialized
