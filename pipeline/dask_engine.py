@@ -206,17 +206,29 @@ class _WatchdogBudget:
             raise runner.BudgetExceeded(self.message)
         started = time.perf_counter()
         watchdog = _Watchdog(threading.get_ident(), self.exc_type, left)
+        timed_out = False
         try:
-            try:
-                watchdog.start()
-                yield
-            finally:  # inside the outer try: an exception raised here is still caught
-                watchdog.stop()
+            watchdog.start()
+            yield
         except self.exc_type:
-            self.spent[index] = self.timeout
-            raise runner.BudgetExceeded(self.message) from None
+            timed_out = True
         finally:
+            timed_out = _stop(watchdog, self.exc_type) or timed_out
             self.spent[index] += time.perf_counter() - started
+        if timed_out:
+            self.spent[index] = self.timeout
+            raise runner.BudgetExceeded(self.message)
+
+
+def _stop(watchdog: _Watchdog, exc_type: type[BaseException]) -> bool:
+    """Stop ``watchdog``, again if its exception arrives meanwhile; True if it did."""
+    arrived = False
+    while True:
+        try:
+            watchdog.stop()
+            return arrived
+        except exc_type:
+            arrived = True
 
 
 @contextmanager
