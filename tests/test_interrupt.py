@@ -28,7 +28,7 @@ from pipeline.tables import EXTRA_SCHEMAS, SCHEMAS
 REPO = Path(__file__).resolve().parents[1]
 DEV_RAW = REPO / "tests" / "data" / "dev" / "raw"
 TABLES = (*SCHEMAS, *EXTRA_SCHEMAS)
-COPIES = 4  # copies of the dev set in corpus B: long enough to kill mid-run
+COPIES = 30  # copies of the dev set in corpus B: long enough to kill mid-run (1.5 s)
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
 
