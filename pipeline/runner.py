@@ -15,9 +15,9 @@ import signal
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +88,12 @@ def process_with_budget(
         return process_records([record], segmenter=segmenter, timings=timings, guard=guard)[0]
 
 
+Guard = Callable[[int], AbstractContextManager[object]]
+Budget = Callable[[float], AbstractContextManager[Guard | None]]
+
+
 def process_batch(
-    records: list[dict[str, Any]], segmenter: str, timeout: float, budget: Any = None
+    records: list[dict[str, Any]], segmenter: str, timeout: float, budget: Budget | None = None
 ) -> Batch:
     """Process a batch of records into one Arrow table per output table.
 
