@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 ENV = "ZH_PIPELINE_CACHE"
 _FORMAT = 2  # a file holds ``(table,)``
+KEEP = 4  # files kept per table (one per checkout or dictionary version in use)
 
 
 def cache_dir() -> Path | None:
@@ -92,9 +93,6 @@ def _store(path: Path, table: object) -> None:
     try:
         data = marshal.dumps(table)
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.marshal"):
-            if stale != path:
-                stale.unlink(missing_ok=True)  # an older key of the same table
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -102,5 +100,21 @@ def _store(path: Path, table: object) -> None:
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
+        _drop_old_keys(path)
     except (OSError, ValueError):
         return
+
+
+def _drop_old_keys(path: Path) -> None:
+    """Keep the ``KEEP`` newest files of ``path``'s table (other checkouts or venvs on
+    the machine have their own keys: deleting every other key would make them rebuild
+    in turn), drop older ones."""
+    files = []
+    for other in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.marshal"):
+        try:
+            files.append((other.stat().st_mtime_ns, other))
+        except OSError:
+            continue
+    for _, stale in sorted(files, reverse=True)[KEEP:]:
+        if stale != path:
+            stale.unlink(missing_ok=True)

@@ -37,14 +37,28 @@ def test_built_once_then_read_from_disk(cache, tmp_path):
     assert len(list(cache.glob("words-*.marshal"))) == 1
 
 
-def test_changed_source_or_version_rebuilds_and_drops_the_stale_file(cache, tmp_path):
+def test_changed_source_or_version_rebuilds_and_keeps_only_the_newest_files(cache, tmp_path):
     source = tmp_path / "dict.txt"
     source.write_text("a 1\n")
     cached_table("words", 1, [source], Builder({"a": 1}))
     source.write_text("a 2\nb 3\n")
     assert cached_table("words", 1, [source], Builder({"a": 2})) == {"a": 2}
     assert cached_table("words", 2, [source], Builder({"a": 3})) == {"a": 3}
-    assert len(list(cache.glob("words-*.marshal"))) == 1
+    for version in range(3, 3 + table_cache.KEEP):
+        cached_table("words", version, [source], Builder({"a": version}))
+    assert len(list(cache.glob("words-*.marshal"))) == table_cache.KEEP
+
+
+def test_two_checkouts_do_not_evict_each_other(cache, tmp_path):
+    """Each checkout (or venv) keys the table on its own files: both stay cached."""
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text("x")
+    second.write_text("x")
+    build_first, build_second = Builder(1), Builder(2)
+    for _ in range(3):
+        assert cached_table("words", 1, [first], build_first) == 1
+        assert cached_table("words", 1, [second], build_second) == 2
+    assert build_first.calls == 1 and build_second.calls == 1
 
 
 def test_corrupt_file_is_rebuilt(cache, tmp_path):
