@@ -30,7 +30,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -139,7 +138,7 @@ _REFIRE_SECONDS = 0.25
 @cache
 def _timeout_type(timeout: float) -> type[runner.RecordTimeout]:
     """An exception class whose default message names the budget (async raise needs a class)."""
-    message = f"timeout: article took longer than its time budget ({timeout:g} s)"
+    message = runner.budget_message(timeout)
 
     class BudgetTimeout(runner.RecordTimeout):
         def __init__(self, *args: object) -> None:
@@ -190,34 +189,22 @@ class _Watchdog:
                 timer.cancel()
 
 
-class _WatchdogBudget:
-    """``guard(i)`` for ``process_records``: article ``i``'s steps share ``timeout`` s."""
+class _WatchdogBudget(runner.ArticleBudget):
+    """The budget on a watchdog thread (works in any thread)."""
 
     def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self.spent: Counter = Counter()
+        super().__init__(timeout)
         self.exc_type = _timeout_type(timeout)
-        self.message = f"timeout: article took longer than its time budget ({timeout:g} s)"
 
     @contextmanager
-    def __call__(self, index: int) -> Iterator[None]:
-        left = self.timeout - self.spent[index]
-        if left <= 0:
-            raise runner.BudgetExceeded(self.message)
-        started = time.perf_counter()
-        watchdog = _Watchdog(threading.get_ident(), self.exc_type, left)
-        timed_out = False
+    def timer(self, seconds: float) -> Iterator[None]:
+        watchdog = _Watchdog(threading.get_ident(), self.exc_type, seconds)
         try:
             watchdog.start()
             yield
-        except self.exc_type:
-            timed_out = True
         finally:
-            timed_out = _stop(watchdog, self.exc_type) or timed_out
-            self.spent[index] += time.perf_counter() - started
-        if timed_out:
-            self.spent[index] = self.timeout
-            raise runner.BudgetExceeded(self.message)
+            if _stop(watchdog, self.exc_type):  # it arrived while stopping
+                raise self.exc_type()
 
 
 def _stop(watchdog: _Watchdog, exc_type: type[BaseException]) -> bool:

@@ -122,18 +122,28 @@ class BudgetExceeded(TimeoutError):
     """An article's stages together took longer than its time budget."""
 
 
-class _AlarmBudget:
+def budget_message(timeout: float) -> str:
+    """The error of an article over its time budget."""
+    return f"timeout: article took longer than its time budget ({timeout:g} s)"
+
+
+class ArticleBudget:
     """``guard(i)`` for :func:`process_records`: article ``i``'s steps share ``timeout`` s.
 
-    Each step runs under a SIGALRM timer set to what is left of its article's
-    budget; a step that overruns it (or an article with nothing left) raises
-    :class:`BudgetExceeded`, which makes that article an error row.
+    Each step runs under :meth:`timer`, set to what is left of its article's
+    budget (a subclass arms it); a step that overruns it (or an article with
+    nothing left) raises :class:`BudgetExceeded`, which makes that article an
+    error row.
     """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.spent: Counter = Counter()
-        self.message = f"timeout: article took longer than its time budget ({timeout:g} s)"
+        self.message = budget_message(timeout)
+
+    def timer(self, seconds: float) -> AbstractContextManager[None]:
+        """Raise a :class:`RecordTimeout` in the step if it runs over ``seconds``."""
+        raise NotImplementedError
 
     @contextmanager
     def __call__(self, index: int) -> Iterator[None]:
@@ -142,16 +152,25 @@ class _AlarmBudget:
             raise BudgetExceeded(self.message)
         started = time.perf_counter()
         try:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, left)
+            with self.timer(left):
                 yield
-            finally:  # disarm inside the outer try: an alarm firing here is still caught
-                signal.setitimer(signal.ITIMER_REAL, 0)
         except RecordTimeout:
             self.spent[index] = self.timeout
             raise BudgetExceeded(self.message) from None
         finally:
             self.spent[index] += time.perf_counter() - started
+
+
+class _AlarmBudget(ArticleBudget):
+    """The budget on SIGALRM (main thread only)."""
+
+    @contextmanager
+    def timer(self, seconds: float) -> Iterator[None]:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:  # an alarm firing here is still caught by ArticleBudget
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @contextmanager
