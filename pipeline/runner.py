@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from pipeline.fingerprint import fingerprint, package_versions
 from pipeline.readers import InputFile, content_hash, read_bytes, records_from, scan
 from pipeline.record import process_record, process_records
+from pipeline.regex_cache import programs_kept
 from pipeline.scanner import save_needles
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMA_VERSION, SCHEMAS, doc_id
 from pipeline.writers import BackgroundWriter, TableWriter, read_manifest, recover, to_arrow
@@ -235,6 +236,11 @@ def warm_up(segmenter: str) -> None:
     if segmenter in _warm:
         return
     _warm.add(segmenter)
+    with programs_kept():  # the ~400 patterns compiled below come from the cache
+        _warm_up(segmenter)
+
+
+def _warm_up(segmenter: str) -> None:
     from pipeline.segment import segmenter as build
 
     try:
