@@ -11,6 +11,7 @@ import importlib.util
 import logging
 import marshal
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -36,8 +37,7 @@ def _user_words() -> list[tuple[str, int | None, str | None]]:
 @cache
 def jieba_tokenizer():  # -> jieba.Tokenizer
     """The process-wide jieba tokenizer with the user dictionary loaded."""
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     _load_jieba_cache(tokenizer)
@@ -45,6 +45,25 @@ def jieba_tokenizer():  # -> jieba.Tokenizer
     for word, freq, tag in _user_words():
         tokenizer.add_word(word, freq, tag)
     return tokenizer
+
+
+def _import_jieba():  # -> the jieba module
+    """``import jieba`` without ``pkg_resources`` (0.09 s of a worker's start-up).
+
+    jieba imports ``pkg_resources`` only to open its own data files, and opens them
+    directly when that import fails; it is made to fail for this import alone.
+    """
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 def _load_jieba_cache(tokenizer) -> None:  # tokenizer: jieba.Tokenizer
