@@ -164,35 +164,66 @@ def _key(text: str) -> str:
     return _NON_WORD.sub("", text).lower()
 
 
-def _prepare(html: str) -> str:
-    """Remove what libxml2 refuses in a str: control characters and XML declarations."""
-    html = _CONTROL.sub("", html).lstrip("\ufeff")
-    if html.find("<?", 0, 4096) < 0:  # no declaration to remove: keep the string, no copies
-        return html
-    return _XML_DECL.sub("", html[:4096]) + html[4096:]
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # _CONTROL's ASCII part
+_BOM = "\ufeff".encode()
+_DECL_WINDOW = 4096  # characters at the head of the page searched for XML declarations
+# a page that _prepare would turn into nothing or whitespace: leading controls and BOMs,
+# then whitespace and controls (possessive: linear on any run of controls)
+_BLANK = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ufeff]*+[\s\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]*+\Z"
+)
+
+
+def _prepare(html: str) -> bytes | None:
+    """Remove what libxml2 refuses (control characters, XML declarations); UTF-8 out.
+
+    ``None`` for a page left blank. The string is cleaned as UTF-8 bytes, in C: lone
+    surrogates are the only characters UTF-8 cannot encode ("ignore" drops them) and the
+    ASCII controls are single bytes no other character's encoding holds. Only a page with
+    ``<?`` near its head goes through the string for its declarations.
+    """
+    if _BLANK.match(html):  # stops at the first visible character
+        return None
+    data = html.encode("utf-8", "ignore").translate(None, _CONTROL_BYTES)
+    while data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if data.find(b"<?", 0, 4 * _DECL_WINDOW + 2) < 0:  # 4096 characters take at most 16 KB
+        return data
+    text = data.decode("utf-8")
+    if text.find("<?", 0, _DECL_WINDOW) < 0:
+        return data
+    text = _XML_DECL.sub("", text[:_DECL_WINDOW]) + text[_DECL_WINDOW:]
+    return None if not text or text.isspace() else text.encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- parsing
 
 
-def _parse(html: str) -> Element | None:
-    """Parse with lxml; fall back to BeautifulSoup when libxml2 stops short or fails.
+def _parse(data: bytes | None) -> Element | None:
+    """Parse UTF-8 with lxml; fall back to BeautifulSoup when libxml2 stops short or fails.
 
     The plain ``etree.HTMLParser`` builds the same tree as ``lxml.html``'s but without
-    its per-element Python class lookup, which made every element visit dearer.
+    its per-element Python class lookup, which made every element visit dearer. The
+    encoding is given, so a page's own charset declaration is not followed (the text was
+    decoded already).
     """
-    if not html or html.isspace():
+    if data is None:
         return None
     parser = etree.HTMLParser(  # collect_ids=False: no id hash table, nothing looks ids up
-        remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, collect_ids=False
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+        no_network=True,
+        collect_ids=False,
+        encoding="utf-8",
     )
     try:
-        root = etree.fromstring(html, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
     if root is not None and not any(e.level_name == "FATAL" for e in parser.error_log):
         return root
-    fallback = _parse_bs4(html)
+    fallback = _parse_bs4(data.decode("utf-8"))
     return fallback if fallback is not None else root
 
 
