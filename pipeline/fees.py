@@ -31,7 +31,7 @@ from pipeline.money import hint_strings as money_hints
 from pipeline.numbers import read_tsv
 from pipeline.rates import RateMention, find_rates
 from pipeline.rates import hint_strings as rate_hints
-from pipeline.scanner import first_chars, literals
+from pipeline.scanner import alternation, first_chars, literals
 
 __all__ = ["FEE_COLUMNS", "extract_fees", "split_sentences"]
 
@@ -89,10 +89,6 @@ class _PeriodCues:
     after_open: frozenset[str] | None  # None: not known
 
 
-def _alternation(words: list[str]) -> str:
-    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
-
-
 @cache
 def _automaton() -> ahocorasick.Automaton:
     """Aho-Corasick automaton over fee_terms.tsv: surface -> (size, fee_type, period, weak),
@@ -129,10 +125,10 @@ def _period_cues() -> _PeriodCues:
     before = [r[0] for r in rows if r[2] == "before"]
     after = [r[0] for r in rows if r[2] == "after"]
     bare = [r[0] for r in rows if r[2] == "bare"]
-    after_re = re.compile(r"[ \u3000]{0,2}" + _alternation(after))
+    after_re = re.compile(r"[ \u3000]{0,2}" + alternation(after))
     return _PeriodCues(
-        before_re=re.compile(_alternation(before)),
-        bare_re=re.compile(_alternation(bare)),
+        before_re=re.compile(alternation(before)),
+        bare_re=re.compile(alternation(bare)),
         after_re=after_re,
         period={(r[0], r[2]): (None if r[1] == "-" else r[1]) for r in rows},
         before_open=frozenset(w[0] for w in before),

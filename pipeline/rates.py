@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.numbers import CN_NUMERAL_CHARS, ignored_spans, parse_number_range, read_tsv, tidy
-from pipeline.scanner import Scanner, first_chars
+from pipeline.scanner import Scanner, alternation, first_chars
 
 __all__ = ["RateMention", "find_rates"]
 
@@ -72,10 +72,6 @@ _RANGE_GAP_RE = re.compile(rf"{_SP}{{0,2}}(?:-{{1,2}}|－|—{{1,2}}|–|~|～|�
 _PER_MILLE = {"‰": 0.1, "‱": 0.01}
 
 
-def _alternation(words: list[str]) -> str:
-    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
-
-
 @dataclass(frozen=True)
 class _Cues:
     prefix_re: re.Pattern[str]
@@ -99,17 +95,17 @@ def _cues() -> _Cues:
     bases = read_tsv("fee_rate_bases.tsv")
     mods = [r[0] for r in bases if r[1] == "modifier"]
     nouns = [r[0] for r in bases if r[1] == "noun"]
-    conn = _alternation(list(_CONNECTORS))
-    after_re = re.compile(rf"{_SP}{{0,2}}(?P<a>{_alternation(list(after))})")
+    conn = alternation(list(_CONNECTORS))
+    after_re = re.compile(rf"{_SP}{{0,2}}(?P<a>{alternation(list(after))})")
     ends = frozenset(" \t\u3000\u00a0\n")  # _SP, and the newline ``$`` may stand before
     return _Cues(
-        prefix_re=re.compile(rf"(?P<p>{_alternation(list(prefix))})(?:{conn}|{_SP}){{0,3}}$"),
+        prefix_re=re.compile(rf"(?P<p>{alternation(list(prefix))})(?:{conn}|{_SP}){{0,3}}$"),
         prefix_period=prefix,
         glued={r[0]: r[1] for r in rows if r[2] == "rate_glued"},
         after_re=after_re,
         after_period=after,
         base_re=re.compile(
-            rf"(?P<b>{_alternation(mods)}{{0,2}}{_alternation(nouns)}){_SP}{{0,2}}的{_SP}{{0,2}}$"
+            rf"(?P<b>{alternation(mods)}{{0,2}}{alternation(nouns)}){_SP}{{0,2}}的{_SP}{{0,2}}$"
         ),
         prefix_close=ends | {w[-1] for w in [*prefix, *_CONNECTORS]},
         base_close=ends | {"的"},

@@ -13,7 +13,7 @@ that needs a non-digit before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -387,6 +387,17 @@ def literals(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
             node.clear()
             node[""] = {}
     return re.compile(_trie_pattern(trie))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """``(?:w1|w2|...)`` of ``words`` escaped, longest first (so the longest one matches).
+
+    Ties are ordered by text, so the pattern is the same in every process (set order
+    is not: compiled programs are kept by pattern, see :mod:`pipeline.regex_cache`).
+    """
+    return (
+        "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+    )
 
 
 def _trie_pattern(node: dict[str, dict], *, top: bool = True) -> str:
