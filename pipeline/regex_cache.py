@@ -15,6 +15,7 @@ own compile, so at worst start-up takes its usual time.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,12 @@ except ImportError:  # pragma: no cover - other interpreters
 
 _NAME = "regex"
 _VERSION = 1
-MAX_PROGRAMS = 4000  # kept across runs (this package uses ~450)
+MAX_PROGRAMS = 2000  # kept across runs (a worker uses ~330)
+# Modules whose patterns are kept: they compile many at every start-up, and build
+# the same pattern text in every process. Other libraries (and stdlib ``tokenize``)
+# build some from sets, whose order changes with each process's hash seed: each
+# would be a new program in every process, and the cache would be rewritten each time.
+KEPT_CALLERS = ("pipeline.", "cn2an.")
 
 Key = tuple[type, str | bytes, int]
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -41,6 +47,7 @@ _original: Callable[..., re.Pattern] | None = None
 _loaded = False
 _known: dict[Key, Program] = {}  # read from the cache, plus what this process compiled
 _new: dict[Key, Program] = {}  # compiled here and not saved yet
+_used: dict[Key, Program] = {}  # built here (from the cache or compiled)
 
 
 def _cache_version() -> int:
@@ -61,8 +68,9 @@ def _load() -> None:
 def _save() -> None:
     if not _new:
         return
-    merged = {**_known, **_new}
-    if len(merged) > MAX_PROGRAMS:  # keep what this process used, then the newest others
+    merged = {k: v for k, v in _known.items() if k not in _used}
+    merged.update(_used)  # what this process used comes last: dropped last
+    if len(merged) > MAX_PROGRAMS:
         merged = dict(list(merged.items())[-MAX_PROGRAMS:])
     table = {("s" if k[0] is str else "b", k[1], k[2]): v for k, v in merged.items()}
     write_table(_NAME, _cache_version(), _sources(), table)
@@ -91,23 +99,33 @@ def _build(pattern: str | bytes, program: Program) -> re.Pattern:
     return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
 
 
+def _kept_caller() -> bool:
+    """Whether the code calling ``re`` is one whose patterns are kept (see ``KEPT_CALLERS``)."""
+    try:  # this <- _compile <- re._compile <- re.compile (search, sub ...) <- the caller
+        caller = sys._getframe(4).f_globals.get("__name__", "")
+    except ValueError:
+        return False
+    return isinstance(caller, str) and caller.startswith(KEPT_CALLERS)
+
+
 def _compile(pattern: Any, flags: int = 0) -> re.Pattern:
     """Stands in for ``re._compiler.compile`` inside :func:`programs_kept`."""
     assert _original is not None
-    if not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
+    if not isinstance(pattern, (str, bytes)) or flags & re.DEBUG or not _kept_caller():
         return _original(pattern, flags)
     key = (type(pattern), pattern, int(flags))
     program = _known.get(key)
     try:
         if program is None:
             program = _program(pattern, int(flags))
-            _new[key] = program
-            _known[key] = program
-        return _build(pattern, program)
+            _new[key] = _known[key] = program
+        built = _build(pattern, program)
     except Exception:  # a program from elsewhere, or internals that differ: compile anew
         _known.pop(key, None)
         _new.pop(key, None)
         return _original(pattern, flags)
+    _used[key] = program
+    return built
 
 
 @contextmanager
