@@ -24,6 +24,7 @@ PATTERNS = [
 def fresh(tmp_path, monkeypatch):
     """An empty cache directory and a process that has read nothing from it yet."""
     monkeypatch.setenv(table_cache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(regex_cache, "KEPT_CALLERS", (__name__,))
     _new_process()
     yield tmp_path / "cache"
     _new_process()
@@ -32,6 +33,7 @@ def fresh(tmp_path, monkeypatch):
 def _new_process() -> None:
     regex_cache._known.clear()
     regex_cache._new.clear()
+    regex_cache._used.clear()
     regex_cache._loaded = False
     re.purge()  # re's own memo would answer before the compile is reached
 
@@ -121,3 +123,12 @@ def test_threads_compiling_at_once_get_correct_patterns(fresh):
         strings = [(p, f) for p, f in PATTERNS if isinstance(p, str)]
         for pattern, (p, f) in zip(patterns, strings, strict=True):
             assert _same(pattern, re._compiler.compile(f"{p}|x{i}", f))
+
+
+def test_patterns_of_other_callers_are_compiled_as_usual_and_not_kept(fresh, monkeypatch):
+    monkeypatch.setattr(regex_cache, "KEPT_CALLERS", ("pipeline.",))
+    assert all(
+        _same(a, re._compiler.compile(p, f))
+        for a, (p, f) in zip(_compile_all(), PATTERNS, strict=True)
+    )
+    assert not regex_cache._known and not list(fresh.glob("regex-*.marshal"))
