@@ -44,32 +44,95 @@ def load_converters() -> None:
 def to_simplified(text: str) -> str:
     """OpenCC ``t2s``, repeated once where a phrase rule leaves convertible text.
 
-    Text without a character ``t2s`` can change is its own conversion, so it is
-    not converted again (most text after one pass).
+    Only the lines holding a key that ``t2s`` changes are converted: OpenCC's keys
+    hold no newline, so it converts each line on its own, and a line without such a
+    key is its own conversion (most lines of most texts after one pass).
     """
-    changeable = _t2s_changeable()
-    if changeable is not None and not changeable.found_in(text):
+    keys = _t2s_keys()
+    if keys is None:
+        once = _opencc("t2s").convert(text)
+        return text if once == text else _opencc("t2s").convert(once)
+    return _convert_lines(text, keys, passes=2)
+
+
+def _convert_lines(text: str, keys: _ChangingKeys, passes: int) -> str:
+    """``passes`` rounds of ``t2s`` over ``text``, each converting only the lines holding a key."""
+    spans = keys.lines(text)
+    if not spans:
         return text
-    once = _opencc("t2s").convert(text)
-    if once == text:
+    whole = spans[0] == (0, len(text)) or len(spans) == text.count("\n") + 1
+    picked = text if whole else "\n".join([text[start:end] for start, end in spans])
+    converted = _opencc("t2s").convert(picked)
+    if passes > 1:
+        converted = _convert_lines(converted, keys, passes - 1)
+    if whole:
+        return converted
+    lines = converted.split("\n")
+    if len(lines) != len(spans):  # pragma: no cover - t2s never adds or drops a newline
+        for _ in range(passes):
+            text = _opencc("t2s").convert(text)
         return text
-    if changeable is not None and not changeable.found_in(once):
-        return once
-    twice = _opencc("t2s").convert(once)
-    return twice
+    parts: list[str] = []
+    last = 0
+    for (start, end), line in zip(spans, lines, strict=True):
+        parts += (text[last:start], line)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
-class _AnyOf:
-    """Whether a text holds one of a set of characters (astral ones tested apart)."""
+class _ChangingKeys:
+    """Where ``t2s`` can change a text: the keys whose conversion differs from them.
 
-    def __init__(self, chars: set[str]) -> None:
-        self.bmp = char_class({char for char in chars if char <= "\uffff"})
-        self.astral = frozenset(char for char in chars if char > "\uffff")
+    A text holding none of them is its own conversion. Single characters form one
+    class; a longer key is looked for at one of its characters (its *pivot*, the
+    first one its conversion changes, rare in Simplified text) and checked around it
+    by lookarounds, all in one pattern. Keys with astral characters are looked up
+    by those characters in a set (``re`` tests astral members of a class one by one).
+    """
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        self.astral = frozenset(char for key in keys for char in key if char > "\uffff")
+        singles = {key for key in keys if len(key) == 1 and key <= "\uffff"}
+        pivots: dict[str, list[str]] = {}
+        for key, value in sorted(keys.items()):
+            if len(key) > 1 and max(key) <= "\uffff":
+                at = next(
+                    (i for i, (a, b) in enumerate(zip(key, value, strict=False)) if a != b), 0
+                )
+                around = (f"(?<={re.escape(key[: at + 1])})" if at else "") + (
+                    f"(?={re.escape(key[at + 1 :])})" if at + 1 < len(key) else ""
+                )
+                pivots.setdefault(key[at], []).append(around)
+        branches = [f"(?<={char_class(singles).pattern})"] + [
+            f"(?<={re.escape(pivot)})(?:{'|'.join(arounds)})" for pivot, arounds in pivots.items()
+        ]
+        every = char_class(singles | set(pivots)).pattern
+        self.bmp = re.compile(f"{every}(?:{'|'.join(branches)})")
 
     def found_in(self, text: str) -> bool:
-        if self.bmp.search(text) is not None:
-            return True
-        # re tests astral members of a class one by one: look them up in a set instead
+        """Whether ``text`` holds a key (or an astral character of one)."""
+        return self.bmp.search(text) is not None or self._astral_in(text)
+
+    def lines(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of each line of ``text`` holding a key, in order.
+
+        A text holding an astral character of a key counts as one line.
+        """
+        if self._astral_in(text):
+            return [(0, len(text))]
+        spans = []
+        search = self.bmp.search
+        found = search(text)
+        while found is not None:
+            at = found.start()
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            spans.append((text.rfind("\n", 0, at) + 1, end))
+            found = search(text, end)
+        return spans
+
+    def _astral_in(self, text: str) -> bool:
         return bool(self.astral) and not self.astral.isdisjoint(_ASTRAL.findall(text))
 
 
@@ -77,15 +140,18 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @cache
-def _t2s_changeable() -> _AnyOf | None:
-    """Characters without which ``t2s`` returns a text unchanged (``None``: unknown).
+def _t2s_keys() -> _ChangingKeys | None:
+    """The keys ``t2s`` changes, shortest first (``None``: unknown).
 
-    Those that some entry changes, those of an entry that changes length, and the
-    keys of the normalisation step: a text holding none of them is split into
-    entries that all map it to itself.
+    Those of its normalisation and its conversion whose first (default) value
+    differs from them, without the keys holding a shorter one (finding the shorter
+    one is enough).
     """
     sets = _class_sets()
-    return None if sets is None else _AnyOf(set(sets["t2s_changeable"]))
+    if sets is None:
+        return None
+    keys = dict(line.split("\t") for line in sets["t2s_changing"].split("\n") if line)
+    return _ChangingKeys(keys)
 
 
 def detect_variant(text: str) -> str:
@@ -212,7 +278,7 @@ _NOT_HAN = re.compile(f"[^{_HAN_RANGE[0]}-{_HAN_RANGE[1]}]+")
 
 @cache
 def _class_sets() -> dict[str, str] | None:
-    """The character sets behind :func:`_class_table` and :func:`_t2s_changeable`.
+    """The character sets behind :func:`_class_table`, and the keys of :func:`_t2s_keys`.
 
     Derived from OpenCC's dictionaries (dumped with its ``opencc_dict`` tool, which
     takes a tenth of a second), so kept in the table cache keyed on those files.
@@ -221,7 +287,7 @@ def _class_sets() -> dict[str, str] | None:
 
     root = Path(opencc.__file__).parent / "clib"
     sources = [*sorted((root / "share" / "opencc").glob("*")), root / "bin" / "opencc_dict"]
-    return cached_table("opencc_classes", 1, sources, _derive_class_sets)
+    return cached_table("opencc_classes", 2, sources, _derive_class_sets)
 
 
 def _derive_class_sets() -> dict[str, str] | None:
@@ -233,17 +299,36 @@ def _derive_class_sets() -> dict[str, str] | None:
     unsafe = {char for key, _ in (*t2s_norm, *s2t_norm) for char in key}
     t_may, t_always = _change_classes(t2s, unsafe)
     s_may, s_always = _change_classes(s2t, unsafe)
-    t2s_fixed = {char for key, _ in t2s_norm for char in key}  # grows by length changers
-    t2s_may, _ = _change_classes(t2s, t2s_fixed)
     sets = {
         "t_always": t_always,
         "t_may": t_may,
         "s_always_t_keeps": s_always - t_may,
         "s_may_t_may_keep": s_may - t_always,
         "unsafe": unsafe,
-        "t2s_changeable": t2s_fixed | t2s_may,
     }
-    return {name: "".join(sorted(chars)) for name, chars in sets.items()}
+    out = {name: "".join(sorted(chars)) for name, chars in sets.items()}
+    out["t2s_changing"] = "\n".join(
+        f"{key}\t{value}" for key, value in _changing_keys(t2s_norm + t2s)
+    )
+    return out
+
+
+def _changing_keys(entries: Entries) -> list[tuple[str, str]]:
+    """``(key, default value)`` of the entries that change their key, shortest keys first.
+
+    A key holding a shorter changing key is left out: a text holds one of the
+    kept keys whenever it holds any changing key.
+    """
+    changing: dict[str, str] = {}
+    for key, values in sorted(entries, key=lambda entry: len(entry[0])):
+        if values[0] != key and not any(
+            key[i:j] in changing
+            for i in range(len(key))
+            for j in range(i + 1, len(key) + 1)
+            if j - i < len(key)
+        ):
+            changing.setdefault(key, values[0])
+    return list(changing.items())
 
 
 def _change_classes(entries: Entries, unsafe: set[str]) -> tuple[set[str], set[str]]:

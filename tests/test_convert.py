@@ -151,3 +151,36 @@ def test_bounds_decide_as_the_exact_conversion(text: str) -> None:
     if sample and decided is not None:
         assert decided == exact
     assert detect_variant(text) == exact
+
+
+# --- to_simplified converts only the lines holding a key t2s changes ---------------
+
+_LINES = _MIX.replace("\ud800", "") + "\n\n乾隆打坏沈默覆盖甦醒\U0002f800\uf900"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LINES, max_size=80))
+def test_to_simplified_equals_converting_the_whole_text_twice(text: str) -> None:
+    from pipeline import convert
+
+    t2s = convert._opencc("t2s").convert
+    once = t2s(text)
+    assert to_simplified(text) == (text if once == text else t2s(once))
+    keys = convert._t2s_keys()
+    for line in text.split("\n"):
+        if not keys.found_in(line):
+            assert t2s(line) == line  # a line without a changing key is its own conversion
+
+
+def test_changing_keys_cover_every_entry_that_changes() -> None:
+    """Each dictionary key and value t2s changes holds a kept changing key."""
+    from pipeline import convert
+
+    t2s = convert._opencc("t2s").convert
+    keys = convert._t2s_keys()
+    entries = [
+        e for name in ("t2s", "s2t") for part in convert._dictionary_entries(name) for e in part
+    ]
+    for text in {piece for key, values in entries for piece in (key, *values)}:
+        if t2s(text) != text:
+            assert keys.found_in(text), text
