@@ -32,29 +32,32 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 class InputFile:
     """A file under RAW: where it is, its source name, and what identifies its content."""
 
-    path: Path
+    path: str  # as ``os.walk`` gives it (a plain string: 15,000 ``Path`` objects cost 0.3 s)
     source: str
     size: int
     mtime_ns: int
 
 
-def scan(raw_dir: Path) -> tuple[list[InputFile], list[str]]:
+def scan(raw_dir: Path | str) -> tuple[list[InputFile], list[str]]:
     """All input files under ``raw_dir`` in a stable order, and warnings about skipped entries."""
     files: list[InputFile] = []
     warnings: list[str] = []
+    top = os.fspath(raw_dir)
 
     def on_error(err: OSError) -> None:
         warnings.append(f"cannot list {err.filename}: {err.strerror}")
 
-    for root, dirs, names in os.walk(raw_dir, onerror=on_error, followlinks=False):
+    for root, dirs, names in os.walk(top, onerror=on_error, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = os.path.relpath(root, top)
+        prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
         for name in sorted(names):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
-            path = Path(root, name)
-            source = _source_name(path.relative_to(raw_dir))
+            path = os.path.join(root, name)
+            source = _source_name(prefix + name)
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError as exc:
                 files.append(InputFile(path, source, -1, -1))
                 warnings.append(f"{source}: {exc.strerror}")
@@ -64,9 +67,9 @@ def scan(raw_dir: Path) -> tuple[list[InputFile], list[str]]:
     return files, warnings
 
 
-def _source_name(relative: Path) -> str:
+def _source_name(relative: str) -> str:
     """Relative path as valid UTF-8 text (undecodable bytes of a file name are escaped)."""
-    return os.fsencode(relative.as_posix()).decode("utf-8", errors="backslashreplace")
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
 def read_bytes(file: InputFile) -> tuple[bytes | None, str | None]:

@@ -88,7 +88,7 @@ def records(data: bytes) -> list[dict]:
         return [{"source": "f.txt", "raw": b""}]
     source, raw = SOURCES[data[0] % len(SOURCES)], data[1:]
     if source.endswith(".jsonl"):
-        file = InputFile(Path(source), source, len(raw), 0)
+        file = InputFile(source, source, len(raw), 0)
         return list(records_from(file, raw, None))
     return [{"source": source, "raw": raw}]
 
