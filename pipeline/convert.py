@@ -44,34 +44,31 @@ def load_converters() -> None:
 def to_simplified(text: str) -> str:
     """OpenCC ``t2s``, repeated once where a phrase rule leaves convertible text.
 
-    Only the lines holding a key that ``t2s`` changes are converted: OpenCC's keys
-    hold no newline, so it converts each line on its own, and a line without such a
-    key is its own conversion (most lines of most texts after one pass).
+    A text holding no key that ``t2s`` changes is its own conversion (most text
+    after one pass): it is not converted, and the second pass converts only the
+    lines still holding such a key (OpenCC's keys hold no newline, so it converts
+    each line on its own).
     """
     keys = _t2s_keys()
     if keys is None:
         once = _opencc("t2s").convert(text)
         return text if once == text else _opencc("t2s").convert(once)
-    return _convert_lines(text, keys, passes=2)
+    if not keys.found_in(text):
+        return text
+    once = _opencc("t2s").convert(text)
+    return text if once == text else _convert_lines(once, keys)
 
 
-def _convert_lines(text: str, keys: _ChangingKeys, passes: int) -> str:
-    """``passes`` rounds of ``t2s`` over ``text``, each converting only the lines holding a key."""
+def _convert_lines(text: str, keys: _ChangingKeys) -> str:
+    """``t2s`` of ``text``, converting only the lines holding a key."""
     spans = keys.lines(text)
     if not spans:
         return text
-    whole = spans[0] == (0, len(text)) or len(spans) == text.count("\n") + 1
-    picked = text if whole else "\n".join([text[start:end] for start, end in spans])
-    converted = _opencc("t2s").convert(picked)
-    if passes > 1:
-        converted = _convert_lines(converted, keys, passes - 1)
-    if whole:
-        return converted
-    lines = converted.split("\n")
+    if spans[0] == (0, len(text)):
+        return _opencc("t2s").convert(text)
+    lines = _opencc("t2s").convert("\n".join([text[start:end] for start, end in spans])).split("\n")
     if len(lines) != len(spans):  # pragma: no cover - t2s never adds or drops a newline
-        for _ in range(passes):
-            text = _opencc("t2s").convert(text)
-        return text
+        return _opencc("t2s").convert(text)
     parts: list[str] = []
     last = 0
     for (start, end), line in zip(spans, lines, strict=True):
@@ -84,45 +81,40 @@ def _convert_lines(text: str, keys: _ChangingKeys, passes: int) -> str:
 class _ChangingKeys:
     """Where ``t2s`` can change a text: the keys whose conversion differs from them.
 
-    A text holding none of them is its own conversion. Single characters form one
-    class; a longer key is looked for at one of its characters (its *pivot*, the
-    first one its conversion changes, rare in Simplified text) and checked around it
-    by lookarounds, all in one pattern. Keys with astral characters are looked up
-    by those characters in a set (``re`` tests astral members of a class one by one).
+    A text holding none of them is its own conversion. One pattern finds them:
+    its first class holds the single-character keys and, for each longer key, one
+    of its characters (its *pivot*: the first one its conversion changes, rare in
+    Simplified text) around which lookarounds check the rest. An astral character
+    of any key counts as a key (``re`` tests astral members of a class one by one,
+    so they are tested only at astral characters).
     """
 
     def __init__(self, keys: dict[str, str]) -> None:
-        self.astral = frozenset(char for key in keys for char in key if char > "\uffff")
         singles = {key for key in keys if len(key) == 1 and key <= "\uffff"}
+        astral = {char for key in keys for char in key if char > "\uffff"}
         pivots: dict[str, list[str]] = {}
         for key, value in sorted(keys.items()):
             if len(key) > 1 and max(key) <= "\uffff":
                 at = next(
                     (i for i, (a, b) in enumerate(zip(key, value, strict=False)) if a != b), 0
                 )
-                around = (f"(?<={re.escape(key[: at + 1])})" if at else "") + (
-                    f"(?={re.escape(key[at + 1 :])})" if at + 1 < len(key) else ""
-                )
-                pivots.setdefault(key[at], []).append(around)
-        branches = [f"(?<={char_class(singles).pattern})"] + [
-            f"(?<={re.escape(pivot)})(?:{'|'.join(arounds)})" for pivot, arounds in pivots.items()
-        ]
-        every = char_class(singles | set(pivots)).pattern
-        self.bmp = re.compile(f"{every}(?:{'|'.join(branches)})")
+                pivots.setdefault(key[at], []).append(_around(key, at))
+        branches = [f"(?<={char_class(singles).pattern})"]
+        branches += [f"(?<={re.escape(c)})(?:{'|'.join(arounds)})" for c, arounds in pivots.items()]
+        first = char_class(singles | set(pivots)).pattern
+        if astral:
+            branches.append(f"(?<={_ASTRAL_RANGE})(?<={char_class(astral).pattern})")
+            first = f"[{first[1:-1]}{_ASTRAL_RANGE[1:-1]}]"
+        self.pattern = re.compile(f"{first}(?:{'|'.join(branches)})")
 
     def found_in(self, text: str) -> bool:
-        """Whether ``text`` holds a key (or an astral character of one)."""
-        return self.bmp.search(text) is not None or self._astral_in(text)
+        """Whether ``text`` holds a key."""
+        return self.pattern.search(text) is not None
 
     def lines(self, text: str) -> list[tuple[int, int]]:
-        """``(start, end)`` of each line of ``text`` holding a key, in order.
-
-        A text holding an astral character of a key counts as one line.
-        """
-        if self._astral_in(text):
-            return [(0, len(text))]
+        """``(start, end)`` of each line of ``text`` holding a key, in order."""
         spans = []
-        search = self.bmp.search
+        search = self.pattern.search
         found = search(text)
         while found is not None:
             at = found.start()
@@ -132,11 +124,14 @@ class _ChangingKeys:
             found = search(text, end)
         return spans
 
-    def _astral_in(self, text: str) -> bool:
-        return bool(self.astral) and not self.astral.isdisjoint(_ASTRAL.findall(text))
+
+def _around(key: str, at: int) -> str:
+    """Lookarounds checking that ``key`` stands around its character ``at`` just consumed."""
+    before = f"(?<={re.escape(key[: at + 1])})" if at else ""
+    return before + (f"(?={re.escape(key[at + 1 :])})" if at + 1 < len(key) else "")
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_RANGE = "[\U00010000-\U0010ffff]"
 
 
 @cache
