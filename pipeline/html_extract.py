@@ -273,7 +273,11 @@ def _append_text(parent: Element, last: Element | None, text: str) -> None:
 
 
 class _Raw:
-    """A block before selection: text plus the block-level element it came from."""
+    """A block before selection: text plus the block-level element it came from.
+
+    ``punct`` is -1 until ``_marks`` counts it: blocks that are never scored and never
+    inside a span tested for prose are not searched for punctuation.
+    """
 
     __slots__ = ("chars", "kind", "link_chars", "link_ratio", "list_id", "owner", "punct", "text")
 
@@ -338,12 +342,12 @@ class _Walker:
         self._pieces: list[str] = []  # text run since the last block boundary
         self._linked: list[int] = []  # indices of the pieces inside an <a>
         self._owners: list[Element] = []  # entered block-level elements, innermost last
+        self._owner_tags: list[str] = []  # their tags
         self._starts: list[int] = []  # first block index of each owner
         self._lists: list[_ListFrame | _ItemFrame] = []
         self._list_count = 0
         self._pre = 0
         self._heading = rules.heading
-        self._punct = rules.punctuation_re.findall
 
     def walk(self, root: Element) -> None:
         """Visit ``root`` depth-first on libxml2's iterator; skipped subtrees are not entered.
@@ -354,6 +358,7 @@ class _Walker:
         rules = self.rules
         drop, soft_drop, block, special = rules.drop, rules.soft_drop, rules.block, rules.special
         pieces, linked, owners, starts = self._pieces, self._linked, self._owners, self._starts
+        owner_tags = self._owner_tags
         blocks, spans = self.blocks, self.spans
         links = 0
         row: Element | None = None
@@ -390,9 +395,16 @@ class _Walker:
                         self._flush()
                     starts.append(len(blocks))
                     owners.append(el)
+                    owner_tags.append(tag)
                     if tag == "li":
-                        self._open_item(el)
-                    elif tag in special and self._open(el, tag):
+                        text = el.text
+                        self._open_item(el, text, el.get("value") if "value" in names else None)
+                        if text:
+                            if links:
+                                linked.append(len(pieces))
+                            pieces.append(text)
+                        continue
+                    if tag in special and self._open(el, tag):
                         row = el
                 text = el.text
                 if text:
@@ -414,7 +426,7 @@ class _Walker:
                         row = None
                     spans[el] = (starts.pop(), len(blocks))
                     owners.pop()
-                    tag = el.tag
+                    tag = owner_tags.pop()
                     if tag == "li":
                         if self._lists:
                             self._lists.pop()
@@ -453,18 +465,19 @@ class _Walker:
             start = sum(1 for _ in el.iterchildren("li")) if reverse else 1
         self._lists.append(_ListFrame(self._list_count, ordered, start, -1 if reverse else 1))
 
-    def _open_item(self, el: Element) -> None:
+    def _open_item(self, el: Element, text: str | None, value: str | None) -> None:
+        """Open an item: ``text`` is its own text, ``value`` its value attribute."""
         top = self._lists[-1] if self._lists else None
         frame = top.frame if isinstance(top, _ItemFrame) else top
         if frame is None:
             self._list_count += 1
             frame = _ListFrame(self._list_count, False, 1, 1)
-        value = el.get("value")
         number = _int_attr(value) if value else None
         if number is None:
             number = frame.next_number
         frame.next_number = number + frame.step
-        self._lists.append(_ItemFrame(frame, number, _drawn_number(el)))
+        marker = None if text and not text.isspace() else _drawn_number(el)
+        self._lists.append(_ItemFrame(frame, number, marker))
 
     def _flush(self) -> None:
         """Emit the pending text run as one block (one per line inside ``<pre>``)."""
@@ -481,16 +494,21 @@ class _Walker:
                         links = sum(_solid_len(t) for t, in_link in line if in_link)
                         self._emit(text, links, len(text) - text.count(" "))
             else:
-                text = normalise_space(joined)
-                if text:
-                    chars = len(text) - text.count(" ")
-                    if not linked:
-                        links = 0
-                    elif len(linked) == len(pieces):
-                        links = chars  # all of it is link text
-                    else:
-                        links = sum([_solid_len(pieces[i]) for i in linked])
+                if "\n" in joined:  # normalise_space, inline (one call less per block)
+                    joined = _CJK_BREAK.sub("", joined)
+                text = " ".join(joined.split())  # not empty: the run is not blank
+                chars = len(text) - text.count(" ")
+                if not linked:
+                    links = 0
+                elif len(linked) == len(pieces):
+                    links = chars  # all of it is link text
+                else:
+                    links = sum([_solid_len(pieces[i]) for i in linked])
+                if self._lists:
                     self._emit(text, links, chars)
+                else:  # _emit's case outside lists, inline
+                    kind = "h" if self._owner_tags[-1] in self._heading else "p"
+                    self.blocks.append(_Raw(text, links, self._owners[-1], kind, None, chars, -1))
         pieces.clear()
         linked.clear()
 
@@ -511,9 +529,9 @@ class _Walker:
                     top.started = True
             else:
                 kind, list_id = "li", top.list_id
-        elif owner.tag in self._heading:
+        elif self._owner_tags[-1] in self._heading:
             kind = "h"
-        self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, len(self._punct(text))))
+        self.blocks.append(_Raw(text, links, owner, kind, list_id, chars, -1))
 
     def _number_item(self, item: _ItemFrame, text: str) -> str:
         """Prefix an item with its displayed number unless it carries its own marker."""
@@ -615,13 +633,30 @@ def _has_prose(el: Element) -> bool:
 # ----------------------------------------------------------------------------- scoring
 
 
+def _marks(b: _Raw, findall: Any) -> int:
+    """The block's punctuation count (``findall`` finds one mark), counted once."""
+    if b.punct < 0:
+        b.punct = len(findall(b.text))
+    return b.punct
+
+
 class _Stats:
     """Prefix sums over raw blocks: any element's totals in O(1) from its span."""
 
-    def __init__(self, blocks: list[_Raw]) -> None:
+    def __init__(self, blocks: list[_Raw], findall: Any) -> None:
+        self.blocks = blocks
+        self.findall = findall
         self.chars = list(accumulate([b.chars for b in blocks], initial=0))
         self.links = list(accumulate([min(b.link_chars, b.chars) for b in blocks], initial=0))
-        self.punct = list(accumulate([b.punct for b in blocks], initial=0))
+        self._punct: list[int] | None = None  # prefix sums of punctuation, when first asked
+
+    @property
+    def punct(self) -> list[int]:
+        if self._punct is None:
+            findall = self.findall
+            marks = [_marks(b, findall) for b in self.blocks]
+            self._punct = list(accumulate(marks, initial=0))
+        return self._punct
 
     def text(self, span: tuple[int, int]) -> int:
         return self.chars[span[1]] - self.chars[span[0]]
@@ -632,8 +667,10 @@ class _Stats:
 
     def is_prose(self, span: tuple[int, int]) -> bool:
         """Enough punctuated, unlinked text to be article rather than widget."""
-        punct = self.punct[span[1]] - self.punct[span[0]]
-        return self.text(span) >= 100 and punct >= 4 and self.link_density(span) < 0.3
+        if self.text(span) < 100 or self.link_density(span) >= 0.3:
+            return False
+        punct = self.punct
+        return punct[span[1]] - punct[span[0]] >= 4
 
 
 def _class_hints(el: Element, rules: _Rules) -> tuple[float, bool]:
@@ -682,9 +719,9 @@ def _is_meta_line(b: _Raw, rules: _Rules) -> bool:
     return len(rules.patterns["meta_words"].findall(text)) >= 3
 
 
-def _paragraph_score(b: _Raw) -> float:
+def _paragraph_score(b: _Raw, findall: Any) -> float:
     """Readability's paragraph score, Chinese-aware: punctuation plus length."""
-    return 1 + b.punct + min(b.chars / 50, 3)
+    return 1 + _marks(b, findall) + min(b.chars / 50, 3)
 
 
 _WIDGET_FACTOR = 0.3  # score kept by a candidate whose class/id says comment, related, share...
@@ -697,7 +734,7 @@ class _Scorer:
         self.rules = walker.rules
         self.blocks = walker.blocks
         self.spans = walker.spans
-        self.stats = _Stats(walker.blocks)
+        self.stats = _Stats(walker.blocks, walker.rules.punctuation_re.findall)
         self.hints: dict[Element, tuple[float, bool]] = {}  # _class_hints per element
         self.scores = self._score()
 
@@ -705,8 +742,11 @@ class _Scorer:
         raw: dict[Element, float] = {}
         chains: dict[Element, list[tuple[Element, int, bool, float]]] = {}
         paragraph = self.rules.paragraph
+        findall = self.rules.punctuation_re.findall
+        rules = self.rules
         for b in self.blocks:
-            if b.chars < 10 or b.link_ratio > 0.5 or _is_meta_line(b, self.rules):
+            chars = b.chars
+            if chars < 10 or b.link_ratio > 0.5 or (chars <= 80 and _is_meta_line(b, rules)):
                 continue
             start = b.owner
             if start.tag in paragraph and (parent := start.getparent()) is not None:
@@ -714,7 +754,10 @@ class _Scorer:
             chain = chains.get(start)
             if chain is None:
                 chain = chains[start] = self._chain(start)
-            value = _paragraph_score(b)
+            punct = b.punct
+            if punct < 0:
+                punct = b.punct = len(findall(b.text))
+            value = 1 + punct + min(chars / 50, 3)  # _paragraph_score, inline
             for anc, divisor, widget, base in chain:
                 raw[anc] = raw.get(anc, base) + value / divisor
                 if widget:
