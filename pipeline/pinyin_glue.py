@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from pipeline.scanner import Scanner
 from pipeline.table_cache import cached_table
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -25,7 +24,6 @@ _GLUE = re.compile(
     f"(?<=[\u3400-\u9fff])[ \u3000]?([(（]\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）])"
 )
 _OPENING = re.compile(f"[(（]\\s?[{_LETTERS}]")
-_GLUE_SCAN = Scanner(_GLUE)  # tried only at a space or an opening bracket
 _SHAPE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}\Z|(?:ng|n|m|er)\Z"
 )
@@ -45,16 +43,31 @@ _STRIP_TONE = str.maketrans(
 
 def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
     """Return ``text`` without pinyin glue; ``record`` receives each removed span."""
-    if _OPENING.search(text) is None:  # every glue opens a bracket before a letter
+    opening = _OPENING.search(text)  # every glue opens a bracket before a letter
+    if opening is None:
         return text
-
-    def replace(match: re.Match[str]) -> str:
+    parts: list[str] = []
+    last = 0
+    while opening is not None:
+        match = _GLUE.match(text, _glue_start(text, opening.start()))
+        if match is None:
+            opening = _OPENING.search(text, opening.start() + 1)
+            continue
         if _is_glue(text, match):
             record(match.group(0))
-            return ""
-        return match.group(0)
+            parts.append(text[last : match.start()])
+            last = match.end()
+        opening = _OPENING.search(text, match.end())
+    parts.append(text[last:])
+    return "".join(parts)
 
-    return _GLUE_SCAN.sub(replace, text)
+
+def _glue_start(text: str, bracket: int) -> int:
+    """Where a glue opening the bracket at ``bracket`` starts: at the space before it, if any.
+
+    Glue follows a Chinese character, so it cannot start at the bracket after a space.
+    """
+    return bracket - 1 if bracket and text[bracket - 1] in " \u3000" else bracket
 
 
 def _is_glue(text: str, match: re.Match[str]) -> bool:
