@@ -16,12 +16,14 @@ from functools import cache
 
 from pipeline.pinyin_glue import _han_readings, _pypinyin_readings, _readings
 from pipeline.resource import read_lines
-from pipeline.scanner import Scanner
 from pipeline.segment import word_freq
 
-_HAN = "\u3400-\u9fff"
-_RUN = re.compile(f"(?<=[{_HAN}])([A-Za-z]{{1,6}})(?![A-Za-z0-9])")
-_RUN_SCAN = Scanner(_RUN)  # tried only at Latin letters
+_HAN_FIRST, _HAN_LAST = "\u3400", "\u9fff"
+_HAN = f"{_HAN_FIRST}-{_HAN_LAST}"
+# A run of 1-6 Latin letters right after a Chinese character, ending the letters
+# and digits there; it opens with a class, so ``re`` skips to letters in C, and the
+# lookbehind after the first letter drops the letters inside a word at once.
+_RUN = re.compile(f"([A-Za-z](?<=[{_HAN}][A-Za-z])[A-Za-z]{{0,5}})(?![A-Za-z0-9])")
 _MIN_WORD_FREQ = 50
 
 
@@ -32,11 +34,11 @@ def _latin_words() -> frozenset[str]:
 
 def repair_obfuscation(text: str, record: Callable[[str], None]) -> str:
     """Return ``text`` with obfuscating Latin runs removed or restored."""
-    if not _RUN_SCAN.search(text):
+    if _RUN.search(text) is None:
         return text
     out: list[str] = []
     last = 0
-    for match in _RUN_SCAN.finditer(text):
+    for match in _RUN.finditer(text):
         fix = _fix(text, match)
         if fix is None:
             continue
@@ -55,7 +57,7 @@ def _fix(text: str, match: re.Match[str]) -> str | None:
         return None
     prev = text[match.start() - 1]
     after = text[match.end() : match.end() + 2]
-    nxt = after[:1] if re.match(f"[{_HAN}]", after[:1]) else ""
+    nxt = after[:1] if _HAN_FIRST <= after[:1] <= _HAN_LAST else ""
     if len(run) >= 2 and any(
         reading.startswith(run) for ch in (prev, nxt) if ch for reading in _readings(ch)
     ):
