@@ -117,8 +117,12 @@ def _rules() -> _Rules:
 
 
 def _one_of(strings: Any) -> re.Pattern[str]:
-    """A pattern finding any of ``strings`` (as plain text), longest first."""
-    alternatives = sorted(map(re.escape, strings), key=len, reverse=True)
+    """A pattern finding any of ``strings`` (as plain text), longest first.
+
+    Ties are ordered by text: the pattern is then the same in every process
+    (set order changes with the hash seed), so its compiled program can be kept.
+    """
+    alternatives = sorted(map(re.escape, strings), key=lambda s: (-len(s), s))
     return re.compile("|".join(alternatives) or "(?!)")
 
 
