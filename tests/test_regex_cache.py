@@ -132,3 +132,32 @@ def test_patterns_of_other_callers_are_compiled_as_usual_and_not_kept(fresh, mon
         for a, (p, f) in zip(_compile_all(), PATTERNS, strict=True)
     )
     assert not regex_cache._known and not list(fresh.glob("regex-*.marshal"))
+
+
+def test_the_pipeline_start_up_builds_its_patterns_from_kept_programs(fresh):
+    import subprocess
+    import sys
+
+    code = (
+        "from pipeline import regex_cache as rc\n"
+        "from pipeline.runner import warm_up\n"
+        "compiled = []\n"
+        "program = rc._program\n"
+        "rc._program = lambda p, f: compiled.append(p) or program(p, f)\n"
+        "warm_up('rjieba')\n"
+        "print(len(rc._used), len(compiled), repr(compiled))\n"
+    )
+    env = {**__import__("os").environ, table_cache.ENV: str(fresh)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout.split(" ", 2)
+        for _ in range(3)
+    ]
+    (used1, compiled1, _), _second, (used3, compiled3, texts) = runs
+    assert int(compiled1) > 100 and int(used1) >= int(compiled1)  # compiled, then kept
+    # The second process has the other start-up tables cached, so it takes a few other
+    # paths (one more pattern). From then on nothing is compiled: every pattern of the
+    # package is the same text in every process (one built in a set's order, which the
+    # hash seed changes, would be compiled again in each, and fail here).
+    assert int(used3) > 0 and int(compiled3) == 0, texts
