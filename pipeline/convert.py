@@ -12,10 +12,10 @@ import json
 import re
 import subprocess
 import tempfile
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
-from pipeline.document import Block, Document
+from pipeline.document import Document
 from pipeline.mojibake import remove_mojibake
 from pipeline.normalize import normalize_text
 from pipeline.obfuscation import repair_obfuscation
@@ -436,7 +436,8 @@ def convert_document(doc: Document, raw_body: str) -> Document:
     parts = joined.split("\n")
     if len(parts) != len(texts):  # pragma: no cover - repairs never add or drop newlines
         parts = [convert_text(text, doc.remove) for text in texts]
-    doc.blocks = [_with_text(block, text) for block, text in zip(doc.blocks, parts, strict=True)]
+    for block, text in zip(doc.blocks, parts, strict=True):
+        block.text = text
     if doc.title:
         doc.title = convert_text(doc.title, lambda _rule, _text: None).strip() or None
     return doc
@@ -445,12 +446,7 @@ def convert_document(doc: Document, raw_body: str) -> Document:
 def convert_text(text: str, remove) -> str:
     """Normalise, repair and convert one string; ``remove(rule, text)`` audits each repair."""
     text = normalize_text(text)
-    text = remove_pinyin_glue(text, lambda span: remove("pinyin_glue", span))
-    text = remove_mojibake(text, lambda span: remove("mojibake", span))
+    text = remove_pinyin_glue(text, partial(remove, "pinyin_glue"))
+    text = remove_mojibake(text, partial(remove, "mojibake"))
     text = to_simplified(text)
-    return repair_obfuscation(text, lambda span: remove("obfuscation", span))
-
-
-def _with_text(block: Block, text: str) -> Block:
-    block.text = text
-    return block
+    return repair_obfuscation(text, partial(remove, "obfuscation"))
