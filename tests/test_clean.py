@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from pipeline.clean import clean_document, recipe
 from pipeline.clean.base import Needles
-from pipeline.clean.titles import is_title_like, title_flags
+from pipeline.clean.repeated import _key, keys
+from pipeline.clean.titles import is_title_like, title_flags, title_runs
 from pipeline.decode import decode_bytes
 from pipeline.document import Block, Document
 from pipeline.scanner import Scanner, literals, needles
@@ -347,3 +348,31 @@ def test_scanner_with_lookbehind_starts_finds_what_re_finds(pattern: str, text: 
 def test_title_flags_agree_with_is_title_like(texts: list[str]) -> None:
     texts += [t.strip() for t in texts]
     assert title_flags(texts) == [is_title_like(t) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("1.、（)第步 \t题目标a。，,；！!;？?：:", max_size=60), max_size=12),
+    st.integers(1, 4),
+)
+def test_title_runs_are_the_long_runs_of_title_flags(texts: list[str], shortest: int) -> None:
+    flags = title_flags(texts)
+    expected, start = [], None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start >= shortest:
+                expected.append((start, i))
+            start = None
+    assert title_runs(texts, shortest) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.text("aA_ 中文，。ΣσςİßǅK\u0345\u0307·'\x00-1١", max_size=12), min_size=1, max_size=6
+    )
+)
+def test_keys_of_joined_texts_are_each_texts_key(texts: list[str]) -> None:
+    assert keys(texts) == [_key(text) for text in texts]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean.base import Rule, rule_config
-from pipeline.clean.titles import _MARKER, is_title_like, title_flags
+from pipeline.clean.titles import _MARKER, is_title_like, title_runs
 from pipeline.document import Block, Document
 
 _LOOSE_HEADER_MAX = 16
@@ -106,10 +106,8 @@ class RelatedLinks(Rule):
 
     def _mark_headerless(self, blocks: list[Block], drop: list[bool]) -> None:
         shortest = min(self.headerless_min, self.edge_min)
-        for start, end in _runs(title_flags([b.text for b in blocks])):
+        for start, end in title_runs([b.text for b in blocks], shortest):
             run = blocks[start:end]
-            if len(run) < shortest:
-                continue
             numbered = sum(1 for b in run if _MARKER.match(b.text) and b.link_ratio < 0.5)
             if numbered * 2 > len(run):
                 continue

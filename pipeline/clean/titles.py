@@ -60,6 +60,37 @@ def title_flags(texts: list[str]) -> list[bool]:
     ]
 
 
+def title_runs(texts: list[str], shortest: int) -> list[tuple[int, int]]:
+    """Maximal ``[start, end)`` runs of title-like texts (``title_flags``), ``shortest`` or longer.
+
+    The cheap test of :func:`title_flags` first: ``is_title_like`` only runs on
+    texts inside a long enough run of texts that pass it.
+    """
+    least, _ = _title_chars()
+    prose = _SENTENCE.search
+    cheap = [
+        len(text) >= least and prose(text, 0, len(text.rstrip()) - 1) is None for text in texts
+    ]
+    runs = []
+    for start, end in _runs(cheap, shortest):
+        flags = [is_title_like(text) for text in texts[start:end]]
+        runs += [(start + a, start + b) for a, b in _runs(flags, shortest)]
+    return runs
+
+
+def _runs(flags: list[bool], shortest: int) -> list[tuple[int, int]]:
+    """Maximal ``[start, end)`` runs of true ``flags``, ``shortest`` or longer."""
+    runs, start = [], None
+    for i, flag in enumerate([*flags, False]):
+        if flag:
+            start = i if start is None else start
+        elif start is not None:
+            if i - start >= shortest:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
 _FAMILIES = (
     ("dotted", re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*[.．]")),
     ("comma", re.compile(r"\s*\d{1,2}、")),
