@@ -376,3 +376,41 @@ def test_title_runs_are_the_long_runs_of_title_flags(texts: list[str], shortest:
 )
 def test_keys_of_joined_texts_are_each_texts_key(texts: list[str]) -> None:
     assert keys(texts) == [_key(text) for text in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "电话",
+                "：",
+                ":",
+                " ",
+                "手机号",
+                "网址是",
+                "免费热线",
+                "13812345678",
+                "0571-88886666",
+                "400-123-4567",
+                "www.a.com",
+                "a.cn",
+                "QQ12345678",
+                "微信",
+                "abc_12345",
+                "（",
+                "+86 ",
+                "1",
+                "0",
+                "办理",
+                "，",
+            ]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+def test_contacts_found_with_the_label_apart_are_those_of_the_pattern(text: str) -> None:
+    rule = next(r for r in recipe() if r.name == "ad_contact")
+    assert rule.split_label
+    expected = [(m.span(), m.group(0)) for m in rule.contact.finditer(text)]
+    assert [(m.span(), m.group(0)) for m in rule._contacts(text)] == expected
