@@ -20,10 +20,14 @@ from pipeline.table_cache import cached_table
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _LETTERS = f"a-zA-Zü{_TONED}"
 _SYLLABLE = f"[{_LETTERS}]{{1,6}}[1-5]?"
+_HAN = "\u3400-\u9fff"
+_SPACES = " \u3000"
+# Glue from its opening bracket (a class first: ``re`` skips to brackets in C),
+# right after a Chinese character or after one and a space (the space goes too).
 _GLUE = re.compile(
-    f"(?<=[\u3400-\u9fff])[ \u3000]?([(（]\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）])"
+    f"[(（](?:(?<=[{_HAN}].)|(?<=[{_HAN}][{_SPACES}].))"
+    f"\\s?({_SYLLABLE}(?:[ '’]{_SYLLABLE}){{0,3}})\\s?[)）]"
 )
-_OPENING = re.compile(f"[(（]\\s?[{_LETTERS}]")
 _SHAPE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}\Z|(?:ng|n|m|er)\Z"
 )
@@ -43,38 +47,28 @@ _STRIP_TONE = str.maketrans(
 
 def remove_pinyin_glue(text: str, record: Callable[[str], None]) -> str:
     """Return ``text`` without pinyin glue; ``record`` receives each removed span."""
-    opening = _OPENING.search(text)  # every glue opens a bracket before a letter
-    if opening is None:
-        return text
     parts: list[str] = []
     last = 0
-    while opening is not None:
-        match = _GLUE.match(text, _glue_start(text, opening.start()))
-        if match is None:
-            opening = _OPENING.search(text, opening.start() + 1)
-            continue
-        if _is_glue(text, match):
-            record(match.group(0))
-            parts.append(text[last : match.start()])
+    for match in _GLUE.finditer(text):
+        start = match.start()
+        if text[start - 1] in _SPACES:  # glue follows a Chinese character: this is a space
+            start -= 1
+        if _is_glue(text, start, match.group(1)):
+            record(text[start : match.end()])
+            parts.append(text[last:start])
             last = match.end()
-        opening = _OPENING.search(text, match.end())
+    if not parts:
+        return text
     parts.append(text[last:])
     return "".join(parts)
 
 
-def _glue_start(text: str, bracket: int) -> int:
-    """Where a glue opening the bracket at ``bracket`` starts: at the space before it, if any.
-
-    Glue follows a Chinese character, so it cannot start at the bracket after a space.
-    """
-    return bracket - 1 if bracket and text[bracket - 1] in " \u3000" else bracket
-
-
-def _is_glue(text: str, match: re.Match[str]) -> bool:
-    plain, verdict = _syllables(match.group(2))
+def _is_glue(text: str, start: int, group: str) -> bool:
+    """Whether the bracketed syllables ``group`` of glue from ``start`` are glue."""
+    plain, verdict = _syllables(group)
     if verdict is not None:
         return verdict
-    before = text[max(0, match.start() - len(plain)) : match.start()].strip()
+    before = text[max(0, start - len(plain)) : start].strip()
     return len(before) == len(plain) and all(
         p in _readings(ch) for p, ch in zip(plain, before, strict=True)
     )
