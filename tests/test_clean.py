@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import clean_document, recipe
-from pipeline.clean.base import Needles
+from pipeline.clean.base import Needles, _minimal
 from pipeline.clean.repeated import _key, keys
 from pipeline.clean.titles import is_title_like, title_flags, title_runs
 from pipeline.decode import decode_bytes
@@ -414,3 +414,13 @@ def test_contacts_found_with_the_label_apart_are_those_of_the_pattern(text: str)
     assert rule.split_label
     expected = [(m.span(), m.group(0)) for m in rule.contact.finditer(text)]
     assert [(m.span(), m.group(0)) for m in rule._contacts(text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text("ab中文", min_size=1, max_size=4), max_size=12), st.text("ab中文x", max_size=30)
+)
+def test_minimal_needles_find_the_same_texts(strings: set[str], text: str) -> None:
+    minimal = _minimal(frozenset(strings))
+    assert minimal <= strings
+    assert any(s in text for s in minimal) == any(s in text for s in strings)
