@@ -25,7 +25,15 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["Scanner", "char_class", "first_chars", "literals", "needles"]
+__all__ = [
+    "Scanner",
+    "alternation",
+    "char_class",
+    "consumed_chars",
+    "first_chars",
+    "literals",
+    "needles",
+]
 
 
 class Scanner:
@@ -302,6 +310,40 @@ def _item(op: Any, av: Any, flags: int) -> _First:
     if op is _sre.ASSERT_NOT or op is _sre.AT:
         return _NOTHING
     raise _Unknown(op)
+
+
+def consumed_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Every character a match of ``pattern`` can consume.
+
+    ``None`` when that is not worked out: lookarounds, any-character, an unhandled
+    class or a non-ASCII cased character under ``IGNORECASE``.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        return frozenset(_consumed(list(parsed), pattern.flags))
+    except (_Unknown, RecursionError, re.error, TypeError, ValueError):
+        return None
+
+
+def _consumed(items: list, flags: int) -> set[str]:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL or op is _sre.IN:
+            found = {chr(av)} if op is _sre.LITERAL else _class(av, flags)
+            chars |= _with_case(found, flags)
+        elif op is _sre.BRANCH:
+            for alternative in av[1]:
+                chars |= _consumed(list(alternative), flags)
+        elif op is _sre.SUBPATTERN:
+            _, add, remove, sub = av
+            chars |= _consumed(list(sub), (flags | add) & ~remove)
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            chars |= _consumed(list(av), flags)
+        elif op in _REPEATS:
+            chars |= _consumed(list(av[2]), flags)
+        elif op is not _sre.AT:
+            raise _Unknown(op)
+    return chars
 
 
 def _class(items: list, flags: int) -> set[str]:

@@ -11,7 +11,7 @@ from pipeline.clean.repeated import _key, keys
 from pipeline.clean.titles import is_title_like, title_flags, title_runs
 from pipeline.decode import decode_bytes
 from pipeline.document import Block, Document
-from pipeline.scanner import Scanner, literals, needles
+from pipeline.scanner import Scanner, consumed_chars, literals, needles
 
 BODY = [
     "很多用户在办理分期后想提前结清，本文说明具体流程和费用。",
@@ -239,6 +239,23 @@ def test_literals_finds_where_a_string_first_is(strings: set[str], text: str) ->
     found = literals(strings).search(text)
     starts = [i for i in range(len(text) + 1) for s in strings if text.startswith(s, i)]
     assert (found.start() if found else None) == min(starts, default=None)
+
+
+CONSUMING = [r"(?:网址|链接)[:：]\s*", r"a[b-d]{1,3}", r"(?i:ab)c", r"x(?:y|z)*", r"[0-9]+元"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(CONSUMING), st.text("abcdABCDxyz网址链接:：元09 \u3000\u017f", max_size=30))
+def test_consumed_chars_hold_every_character_a_match_takes(pattern: str, text: str) -> None:
+    chars = consumed_chars(re.compile(pattern))
+    assert chars is not None
+    for found in re.finditer(pattern, text):
+        assert set(found.group()) <= chars
+
+
+@pytest.mark.parametrize("pattern", [r"(?=x)a", r".", r"[^a]", r"(?<!x)a"])
+def test_consumed_chars_unknown_for_lookarounds_and_open_classes(pattern: str) -> None:
+    assert consumed_chars(re.compile(pattern)) is None
 
 
 @pytest.mark.parametrize(

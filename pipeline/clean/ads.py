@@ -13,19 +13,10 @@ service numbers (花呗 95188, 10086, 12315).
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Any
 
 from pipeline.clean.base import Needles, Rule, Scanner, any_of, has_content, rule_config
-from pipeline.scanner import first_chars
-
-try:
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
 from pipeline.document import Block, Document
+from pipeline.scanner import consumed_chars, first_chars
 
 _AD_MAX_CHARS = 400
 
@@ -43,7 +34,7 @@ class AdContact(Rule):
         # of each: exact when no contact can start inside a label (see _contacts)
         self.bare = Scanner(contact)
         self.label_before = Scanner(re.compile(f"{config['label']}\\Z"))
-        starts, label = first_chars(contact), _consumed(re.compile(config["label"]))
+        starts, label = first_chars(contact), consumed_chars(re.compile(config["label"]))
         self.split_label = starts is not None and label is not None and not starts & label
         self.phone = any_of(config["phone"])
         self.mobile = Scanner(re.compile(config["phone"][0]))
@@ -140,47 +131,3 @@ def _without(text: str, matches: list[re.Match[str]]) -> str:
         last = match.end()
     parts.append(text[last:])
     return "".join(parts)
-
-
-@cache
-def _consumed(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Every character a match of ``pattern`` can consume (``None``: unknown)."""
-    if pattern.flags & (re.IGNORECASE | re.LOCALE):
-        return None
-    try:
-        return frozenset(_consumed_items(list(_sre_parse.parse(pattern.pattern, pattern.flags))))
-    except (TypeError, ValueError, re.error, RecursionError):
-        return None
-
-
-def _consumed_items(items: list[tuple[Any, Any]]) -> set[str]:
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre.IN:
-            chars |= _class_chars(av)
-        elif op is _sre.BRANCH:
-            for alternative in av[1]:
-                chars |= _consumed_items(list(alternative))
-        elif op is _sre.SUBPATTERN:
-            chars |= _consumed_items(list(av[3]))
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            chars |= _consumed_items(list(av[2]))
-        elif op is not _sre.AT:
-            raise ValueError(op)  # lookarounds, any character...: not worked out
-    return chars
-
-
-def _class_chars(items: list[tuple[Any, Any]]) -> set[str]:
-    chars: set[str] = set()
-    for kind, value in items:
-        if kind is _sre.LITERAL:
-            chars.add(chr(value))
-        elif kind is _sre.RANGE and value[1] - value[0] <= 0xFFFF:
-            chars.update(map(chr, range(value[0], value[1] + 1)))
-        elif kind is _sre.CATEGORY and value is _sre.CATEGORY_SPACE:
-            chars.update(re.findall(r"\s", "".join(map(chr, range(0x3100)))))
-        else:
-            raise ValueError(kind)
-    return chars
