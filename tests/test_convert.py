@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -184,3 +186,43 @@ def test_changing_keys_cover_every_entry_that_changes() -> None:
     for text in {piece for key, values in entries for piece in (key, *values)}:
         if t2s(text) != text:
             assert keys.found_in(text), text
+
+
+# --- normalize: the gated, split passes equal the plain definition -----------------
+
+_NORMALIZE_ALPHABET = (
+    "这是ａＢ１２％．\u3000\u00a0\u200b\u202e\ufeff\x00\x0b\x1f\x85\r\n\u2028"
+    "\u0600\u08e2\ud800\U000110bd\U000e0020\U0001f600\U00020000，。①"
+)
+_ALL_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_NORMALIZE_ALPHABET, max_size=40))
+def test_normalize_equals_one_pass_per_step(text: str) -> None:
+    from pipeline import normalize
+
+    expected = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text)
+    expected = _ALL_INVISIBLE.sub("", expected).translate(normalize._WIDTH)
+    assert normalize_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "span"),
+    [
+        ("說明 (shuō míng)書", "說明書", " (shuō míng)"),
+        ("說\u3000（shuō）", "說", "\u3000（shuō）"),
+    ],
+)
+def test_pinyin_glue_after_a_space_takes_the_space(text: str, expected: str, span: str) -> None:
+    assert _collect(remove_pinyin_glue, text) == (expected, [span])
+
+
+@pytest.mark.parametrize("text", ["說，(shuō)", "說  (shuō)", "a (shuō)", " (shuō)", "(shuō)說"])
+def test_pinyin_glue_needs_a_chinese_character_right_before(text: str) -> None:
+    assert _collect(remove_pinyin_glue, text)[0] == text
