@@ -9,6 +9,7 @@ from the previous run, so a re-run on unchanged input does almost nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -201,9 +202,14 @@ def _reason_kind(reason: str | None) -> str:
 
 
 def _init_worker(segmenter: str = "jieba") -> None:
-    """Worker start-up: ignore Ctrl-C (the parent handles it), load what articles need."""
+    """Worker start-up: ignore Ctrl-C (the parent handles it), load what articles need.
+
+    What warm-up loaded lives as long as the worker: frozen out of the garbage
+    collector, whose full collections would otherwise walk it again and again.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up(segmenter)
+    gc.freeze()
 
 
 _WARM_TEXT = (
