@@ -33,13 +33,21 @@ from __future__ import annotations
 import json
 import re
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import islice
+from itertools import accumulate, islice
 from typing import Any, NamedTuple
 
 from pipeline.scanner import Scanner, char_class, first_chars
+
+try:
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 __all__ = ["extract_steps"]
 
@@ -71,13 +79,18 @@ _LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
 # the lookbehind starts a match only where a run starts: linear on long runs of spaces
 _TRAIL_SEP_RE = re.compile(r"(?<![\s；;，,、])[\s；;，,、]+$")
 _TRAIL_SEPS = "；;，,、"  # with whitespace: what _TRAIL_SEP_RE removes
-_NOT_HEADING_RE = re.compile(r"[。；;！!，,]")
-_DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# sentence punctuation or a date: no heading
+_NOT_HEADING_RE = re.compile(r"[。；;！!，,]|\d{4}\s*[-/.年]\s*\d{1,2}")
+_TWO_CJK_RE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _SENT_SPLIT_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
 _CLAUSE_END_RE = re.compile(r"[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])")
 _CLAUSE_PUNCT_RE = re.compile(r"[:：，,。；;！!？?]")
 _KEY_STRIP_RE = re.compile(r"[\s\W_]+")
+_REPEATS = tuple(
+    getattr(_sre, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(_sre, name)
+)
 
 
 # ---------------------------------------------------------------- resources
@@ -114,20 +127,29 @@ def _strong_branches() -> frozenset[int]:
     return frozenset(i for i, f in enumerate(_rules()["marker_families"]) if f["strong"])
 
 
-def _marker_alternation() -> tuple[str, str, tuple[str, ...]]:
-    """Regex alternation over all marker families, its first-character class, branch names."""
+def _marker_alternation(lines: bool = False) -> tuple[str, str, tuple[str, ...]]:
+    """Regex alternation over all marker families, its first-character class, branch names.
+
+    ``lines``: for text of lines joined by newlines, where a line start is a boundary.
+    """
     rules = _rules()
     parts, names = [], []
     for i, fam in enumerate(rules["marker_families"]):
         body = fam["pattern"].replace("(?P<n>", f"(?P<n{i}>")
-        parts.append(f"(?P<f{i}>{_boundary_prefix(fam['boundary'])}{body})")
+        parts.append(f"(?P<f{i}>{_boundary_prefix(fam['boundary'], lines)}{body})")
         names.append(fam["name"])
     return "(?:" + "|".join(parts) + ")", f"[{rules['marker_first_chars']}]", tuple(names)
 
 
-def _boundary_prefix(kind: str) -> str:
-    """What must stand before a marker: ``hard`` a boundary character or the start."""
+def _boundary_class(lines: bool = False) -> str:
+    """The boundary characters as the inside of a class (with the newline for ``lines``)."""
     cls = "".join(re.escape(ch) for ch in _rules()["boundary_chars"])
+    return cls + "\\n" if lines else cls
+
+
+def _boundary_prefix(kind: str, lines: bool = False) -> str:
+    """What must stand before a marker: ``hard`` a boundary character or the start."""
+    cls = _boundary_class(lines)
     return {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}[kind]
 
 
@@ -144,11 +166,12 @@ def _family_starts() -> tuple[frozenset[str], ...] | None:
     return tuple(out)
 
 
-def _marker_gate() -> str:
+def _marker_gate(lines: bool = False) -> str:
     """A cheap test that must hold where any marker starts ('' when unknown).
 
     A family with a hard boundary needs a boundary character before it or the start of
-    the text; any other family needs one of its first characters there.
+    the text (or of a line, for ``lines``); any other family needs one of its first
+    characters there.
     """
     starts = _family_starts()
     if starts is None:
@@ -156,7 +179,7 @@ def _marker_gate() -> str:
     families = _rules()["marker_families"]
     pairs = zip(starts, families, strict=True)
     soft = frozenset().union(*(s for s, f in pairs if f["boundary"] != "hard"))
-    cls = "".join(re.escape(ch) for ch in _rules()["boundary_chars"])
+    cls = _boundary_class(lines)
     return f"(?:(?<=[{cls}])|(?<![\\s\\S])|(?={char_class(soft).pattern}))"
 
 
@@ -186,17 +209,18 @@ def _marker_re() -> tuple[re.Pattern[str], tuple[str, ...]]:
 
 
 @cache
-def _marker_scan() -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
+def _marker_scan(lines: bool = False) -> tuple[re.Pattern[str], dict[int, tuple[str, int]]]:
     """Markers found in one C scan, and each branch group's (family name, number group).
 
     The pattern opens with the first-character class, so ``re`` skips to those characters
     in C, and tries the alternation there in a lookbehind (after :func:`_marker_gate`): a
     match is that one character, the marker is the span of its branch group. It reports
     every position where a marker starts, overlapping ones too (:func:`_find_marks` skips
-    those, as ``finditer`` would).
+    those, as ``finditer`` would). ``lines``: the scan of lines joined by newlines.
     """
-    alternation, first, names = _marker_alternation()
-    regex = re.compile(f"{_marker_first(first)}(?<={_marker_gate()}(?={alternation}).)")
+    alternation, first, names = _marker_alternation(lines)
+    gate = _marker_gate(lines)
+    regex = re.compile(f"{_marker_first(first)}(?<={gate}(?={alternation}).)")
     groups = {
         regex.groupindex[f"f{i}"]: (n, regex.groupindex[f"n{i}"]) for i, n in enumerate(names)
     }
@@ -362,11 +386,9 @@ def _is_heading(text: str) -> bool:
     t = text.strip()
     if not 2 <= len(t) <= HEADING_MAX or t[-1] in "。！!；;，,、：:…":
         return False
-    if _NOT_HEADING_RE.search(t) or _DATE_RE.search(t):
+    if _NOT_HEADING_RE.search(t) or max(t.find(":"), t.find("：")) > COLON_PREFIX_MAX:
         return False
-    if max(t.find(":"), t.find("：")) > COLON_PREFIX_MAX:
-        return False
-    return len(_CJK_RE.findall(t)) >= 2
+    return _TWO_CJK_RE.search(t) is not None
 
 
 def _is_title_line(content: str) -> bool:
@@ -488,6 +510,109 @@ def _find_marks(para: str) -> list[_Mark]:
     return out
 
 
+def _marks_by_line(lines: list[str], text: str) -> dict[int, list[_Mark]]:
+    """:func:`_find_marks` of every line that has markers, from one scan of ``text``.
+
+    ``text`` is ``lines`` joined by newlines; a match never spans or sees a newline
+    (:func:`_joined_scan_exact`), and a line start counts as the start of the text.
+    """
+    if not _joined_scan_exact():
+        return {i: found for i, line in enumerate(lines) if (found := _find_marks(line))}
+    regex, groups = _marker_scan(True)
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+    out: dict[int, list[_Mark]] = {}
+    pos, line_end, found = 0, -1, []
+    while pos < len(text):
+        for m in regex.finditer(text, pos):
+            family, n = groups[m.lastindex]  # type: ignore[index]
+            start, stop = m.span(m.lastindex)  # type: ignore[arg-type]
+            if start > line_end:  # the first marker of a line
+                i = bisect_right(starts, start) - 1
+                base, line_end = starts[i], starts[i + 1] - 1
+                found, end, seen = [], 0, 0
+            elif start < end:  # inside the previous marker
+                continue
+            if seen == MAX_MARKS_PER_PARA:
+                pos = line_end + 1  # the rest of this line is not examined
+                break
+            end, seen = stop, seen + 1
+            number = _to_int(m.group(n))
+            if number > 0:
+                if not found:
+                    out[i] = found
+                found.append(_Mark(family, number, text[start:stop], start - base, stop - base))
+        else:
+            break
+    return out
+
+
+@cache
+def _joined_scan_exact() -> bool:
+    """No marker pattern can match or look at a newline (so lines can be scanned joined)."""
+    try:
+        return not any(
+            _sees_newline(list(_sre_parse.parse(fam["pattern"])), 0)
+            for fam in _rules()["marker_families"]
+        )
+    except (re.error, RecursionError):  # pragma: no cover - the rules compile
+        return False
+
+
+_NEWLINE_FREE_CATEGORIES = frozenset(
+    getattr(_sre, name, None) for name in ("CATEGORY_DIGIT", "CATEGORY_WORD", "CATEGORY_NOT_SPACE")
+)
+_BOUNDARIES = frozenset(getattr(_sre, name, None) for name in ("AT_BOUNDARY", "AT_NON_BOUNDARY"))
+
+
+def _sees_newline(items: list, flags: int) -> bool:
+    """Whether a parsed pattern may test a newline as anything but a non-word non-match.
+
+    True also for anything not understood (anchors other than ``\\b``, back-references).
+    """
+    for op, av in items:
+        if op is _sre.LITERAL or op is _sre.NOT_LITERAL:
+            if (av == 10) == (op is _sre.LITERAL):
+                return True
+        elif op is _sre.ANY:
+            if flags & re.DOTALL:
+                return True
+        elif op is _sre.IN:
+            if _class_has_newline(av):
+                return True
+        elif op is _sre.BRANCH:
+            if any(_sees_newline(list(alt), flags) for alt in av[1]):
+                return True
+        elif op is _sre.SUBPATTERN:
+            if _sees_newline(list(av[3]), (flags | av[1]) & ~av[2]):
+                return True
+        elif op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            if _sees_newline(list(av[1]), flags):
+                return True
+        elif op in _REPEATS:
+            if _sees_newline(list(av[2]), flags):
+                return True
+        elif not (op is _sre.AT and av in _BOUNDARIES):
+            return True
+    return False
+
+
+def _class_has_newline(items: list) -> bool:
+    """Whether a parsed character class may match a newline (``True`` when unsure)."""
+    has, negate = False, False
+    for kind, value in items:
+        if kind is _sre.NEGATE:
+            negate = True
+        elif kind is _sre.LITERAL:
+            has = has or value == 10
+        elif kind is _sre.RANGE:
+            has = has or value[0] <= 10 <= value[1]
+        elif kind is _sre.CATEGORY:
+            has = has or value not in _NEWLINE_FREE_CATEGORIES
+        else:
+            return True
+    return has != negate
+
+
 def _seq_marks(para: str) -> list[_Mark]:
     """One run of clauses opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
     seq = _rules()["sequence_words"]
@@ -510,6 +635,8 @@ def _seq_marks(para: str) -> list[_Mark]:
 
 def _accept(marks: list[_Mark], carried: dict[str, int]) -> list[_Mark]:
     """Keep markers that open a paragraph or chain consecutively with another marker."""
+    if len(marks) == 1 and marks[0].start == 0:  # the usual paragraph opened by its marker
+        return marks
     last_two = {mk.family: mk.start for mk in marks if mk.number == 2}
     accepted: list[_Mark] = []
     prev: dict[str, int] = {}
@@ -564,15 +691,20 @@ def _holds_heading(text: str) -> bool:
     return len(chunks) > 1 and _heading_chunk(chunks, 0) is not None
 
 
-def _segment(paragraphs: list[str], sequences: bool = True) -> list[_Item]:
+def _segment(
+    paragraphs: list[str], sequences: bool = True, found: dict[int, list[_Mark]] | None = None
+) -> list[_Item]:
     """Turn paragraphs into a flat sequence of marked units and plain segments.
 
-    ``sequences`` False says no paragraph holds a first sequence word (no 首先 … runs).
+    ``sequences`` False says no paragraph holds a first sequence word (no 首先 … runs);
+    ``found`` is :func:`_marks_by_line` of the paragraphs, when already worked out.
     """
+    if found is None:
+        found = _marks_by_line(paragraphs, "\n".join(paragraphs))
     items: list[_Item] = []
     carried: dict[str, int] = {}
     for pi, para in enumerate(paragraphs):
-        marks = _find_marks(para)
+        marks = found.get(pi)
         if marks:
             marks = _accept(marks, carried)
         if not marks and sequences:
@@ -581,7 +713,9 @@ def _segment(paragraphs: list[str], sequences: bool = True) -> list[_Item]:
             heading = len(para) <= HEADING_MAX and _is_heading(para)  # para is stripped
             if heading:
                 carried.clear()
-            _plain(items, pi, 0, para, heading)
+            # no whitespace: one chunk, which holds no heading (:func:`_holds_heading`)
+            brk = heading or ((" " in para or not para.isprintable()) and _holds_heading(para))
+            items.append(_Plain(len(items), pi, 0, para, brk, heading))
             continue
         if preamble := para[: marks[0].start].strip():
             _plain(items, pi, 0, preamble, _is_heading(preamble))
@@ -1110,11 +1244,9 @@ def _paragraphs(paragraphs: Any) -> list[str]:
     """Non-empty stripped lines of the input, robust to odd types."""
     if isinstance(paragraphs, str):
         paragraphs = [paragraphs]
-    out: list[str] = []
-    for p in paragraphs or ():
-        if isinstance(p, str):
-            out.extend(filter(None, map(str.strip, p.splitlines())))
-    return out
+    texts = [p for p in paragraphs or () if isinstance(p, str)]
+    # joined by newlines: the same lines, plus empty ones (a text ending in a line break)
+    return list(filter(None, map(str.strip, "\n".join(texts).splitlines())))
 
 
 def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[str, Any]]:
@@ -1126,8 +1258,12 @@ def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[
     """
     try:
         lines = _paragraphs(paragraphs)
-        sequences = _has_first_word("\n".join(lines))  # 首先 … runs need a first word
-        items = _segment(lines, sequences)
+        text = "\n".join(lines)
+        found = _marks_by_line(lines, text)
+        sequences = _has_first_word(text)  # 首先 … runs need a first word
+        if not found and not sequences:
+            return []  # no marker and no 首先: no step
+        items = _segment(lines, sequences, found)
         if sequences:
             items = _mark_sequences(items)
         if not any(isinstance(it, _Unit) for it in items):

@@ -732,3 +732,86 @@ def test_verb_openings_match_prefix_then_verb() -> None:
                 for p in ("", *steps._words("verb_prefixes"))
             )
             assert steps._starts_with_verb(text, key) == expected, (text, key)
+
+
+def test_marks_by_line_equal_find_marks_of_each_line() -> None:
+    """One scan of the joined lines finds each line's markers, as if scanned alone."""
+    from pipeline import steps
+
+    assert steps._joined_scan_exact()
+    texts = _soups(16, 300, 400)
+    for text in texts:
+        lines = [x for x in text.replace("\n", "\u3000").split("\u3000") if x]
+        found = steps._marks_by_line(lines, "\n".join(lines))
+        expected = {i: m for i, line in enumerate(lines) if (m := steps._find_marks(line))}
+        assert found == expected, lines
+
+
+def test_marks_by_line_stop_after_the_bound_per_line() -> None:
+    from pipeline import steps
+
+    lines = ["①" * (steps.MAX_MARKS_PER_PARA + 50), "1.a", "x②" * 3000, "（1）b"]
+    found = steps._marks_by_line(lines, "\n".join(lines))
+    assert found == {i: steps._find_marks(line) for i, line in enumerate(lines)}
+    assert len(found[0]) == len(found[2]) == steps.MAX_MARKS_PER_PARA
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sees"),
+    [
+        (r"第(?P<n>\d{1,2})步(?!骤)", False),
+        (r"(?P<n>\d{1,2})[.．](?![\d.．])", False),
+        (r"(?P<n>\d)\b", False),
+        (r"(?P<n>\d)(?!\s)", True),
+        (r"(?P<n>\d)[^x]", True),
+        (r"(?P<n>\d)\D", True),
+        (r"(?P<n>\d)$", True),
+        (r"(?s:.)(?P<n>\d)", True),
+        (r".(?P<n>\d)", False),
+        (r"(?<=\n)(?P<n>\d)", True),
+        (r"[\t-\r](?P<n>\d)", True),
+    ],
+)
+def test_sees_newline(pattern: str, sees: bool) -> None:
+    import re
+
+    from pipeline import steps
+
+    parsed = list(steps._sre_parse.parse(pattern))
+    assert steps._sees_newline(parsed, 0) is sees
+    assert re.compile(pattern)  # a valid pattern
+
+
+def test_paragraphs_are_the_stripped_lines_of_each_text() -> None:
+    from pipeline import steps
+
+    rng = random.Random(17)
+    pieces = [
+        "a",
+        " b ",
+        "中文",
+        "\n",
+        "\r",
+        "\r\n",
+        "\x0b",
+        "\x1c",
+        "\x85",
+        "\u2028",
+        "\u3000",
+        "",
+    ]
+    for _ in range(2000):
+        paragraphs: list = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            for _ in range(rng.randint(0, 5))
+        ]
+        if rng.random() < 0.2:
+            paragraphs.insert(rng.randint(0, len(paragraphs)), rng.choice([None, 3, b"x"]))
+        expected = [
+            line.strip()
+            for p in paragraphs
+            if isinstance(p, str)
+            for line in p.splitlines()
+            if line.strip()
+        ]
+        assert steps._paragraphs(paragraphs) == expected, paragraphs
