@@ -35,7 +35,7 @@ import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from itertools import accumulate, islice
 from typing import Any, NamedTuple
@@ -68,6 +68,7 @@ COLON_PREFIX_MAX = 6  # a heading may hold a colon only after a short label (第
 SEQ_FAMILY = "sequence"  # 首先 … 最后 opening paragraphs
 SEQ_INLINE = "sequence_inline"  # 首先 … 最后 opening sentences of one paragraph
 _SENT_END = "。！？!?；;"
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # splitlines' breaks but \n
 _ASTRAL_FIRST = "\U00010000"  # the first character outside the Basic Multilingual Plane
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -307,6 +308,13 @@ class _Mark(NamedTuple):
     end: int
 
 
+_UNSET = object()  # a value not worked out yet
+
+
+# a _Mark from a tuple of its fields, made in C (no Python frame per marker)
+_new_mark = partial(tuple.__new__, _Mark)
+
+
 @dataclass(eq=False, slots=True)
 class _Plain:
     """Text without a marker: a paragraph, or the part of one around run-together steps."""
@@ -335,6 +343,7 @@ class _Unit:
     heading: bool  # the content reads as a heading (:func:`_is_heading`)
     bodies: list[str] = field(default_factory=list)
     owner: _List | None = None
+    head: object = _UNSET  # :func:`_title` of the content, once worked out (:func:`_head`)
 
 
 @dataclass(eq=False, slots=True)
@@ -488,6 +497,14 @@ def _title(content: str) -> str | None:
     return head if 1 <= len(head) <= TITLE_MAX else None
 
 
+def _head(u: _Unit) -> str | None:
+    """:func:`_title` of the unit's content, worked out once per unit."""
+    head = u.head
+    if head is _UNSET:
+        head = u.head = _title(u.content)
+    return head  # type: ignore[return-value]
+
+
 # ---------------------------------------------------------------- segmentation
 
 
@@ -510,16 +527,25 @@ def _find_marks(para: str) -> list[_Mark]:
     return out
 
 
-def _marks_by_line(lines: list[str], text: str) -> dict[int, list[_Mark]]:
+def _line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in the lines joined by newlines, and where one more would."""
+    return list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+
+
+def _marks_by_line(
+    lines: list[str], text: str, starts: list[int] | None = None
+) -> dict[int, list[_Mark]]:
     """:func:`_find_marks` of every line that has markers, from one scan of ``text``.
 
-    ``text`` is ``lines`` joined by newlines; a match never spans or sees a newline
-    (:func:`_joined_scan_exact`), and a line start counts as the start of the text.
+    ``text`` is ``lines`` joined by newlines (``starts``: their :func:`_line_starts`); a
+    match never spans or sees a newline (:func:`_joined_scan_exact`), and a line start
+    counts as the start of the text.
     """
     if not _joined_scan_exact():
         return {i: found for i, line in enumerate(lines) if (found := _find_marks(line))}
     regex, groups = _marker_scan(True)
-    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+    if starts is None:
+        starts = _line_starts(lines)
     out: dict[int, list[_Mark]] = {}
     pos, line_end, found = 0, -1, []
     while pos < len(text):
@@ -540,7 +566,9 @@ def _marks_by_line(lines: list[str], text: str) -> dict[int, list[_Mark]]:
             if number > 0:
                 if not found:
                     out[i] = found
-                found.append(_Mark(family, number, text[start:stop], start - base, stop - base))
+                found.append(
+                    _new_mark((family, number, text[start:stop], start - base, stop - base))
+                )
         else:
             break
     return out
@@ -613,6 +641,13 @@ def _class_has_newline(items: list) -> bool:
     return has != negate
 
 
+def _first_word_lines(text: str, starts: list[int]) -> set[int]:
+    """The lines holding a first sequence word (首先), from one search of the joined lines."""
+    if any("\n" in w for w in _rules()["sequence_words"]["first"]):  # pragma: no cover
+        return set(range(len(starts) - 1))  # a match could take a line's word: every line
+    return {bisect_right(starts, m.start()) - 1 for m in _first_word_re().finditer(text)}
+
+
 def _seq_marks(para: str) -> list[_Mark]:
     """One run of clauses opened by 首先 … 其次/然后 … 最后 (three or more) in a paragraph."""
     seq = _rules()["sequence_words"]
@@ -635,8 +670,11 @@ def _seq_marks(para: str) -> list[_Mark]:
 
 def _accept(marks: list[_Mark], carried: dict[str, int]) -> list[_Mark]:
     """Keep markers that open a paragraph or chain consecutively with another marker."""
-    if len(marks) == 1 and marks[0].start == 0:  # the usual paragraph opened by its marker
-        return marks
+    if len(marks) == 1:  # the usual paragraph opened by its marker, or a lone one inside
+        mk = marks[0]
+        if mk.start == 0 or (mk.number != 1 and carried.get(mk.family) == mk.number - 1):
+            return marks
+        return []
     last_two = {mk.family: mk.start for mk in marks if mk.number == 2}
     accepted: list[_Mark] = []
     prev: dict[str, int] = {}
@@ -692,22 +730,26 @@ def _holds_heading(text: str) -> bool:
 
 
 def _segment(
-    paragraphs: list[str], sequences: bool = True, found: dict[int, list[_Mark]] | None = None
+    paragraphs: list[str],
+    seq_lines: set[int] | None = None,
+    found: dict[int, list[_Mark]] | None = None,
 ) -> list[_Item]:
     """Turn paragraphs into a flat sequence of marked units and plain segments.
 
-    ``sequences`` False says no paragraph holds a first sequence word (no 首先 … runs);
-    ``found`` is :func:`_marks_by_line` of the paragraphs, when already worked out.
+    ``seq_lines`` are the paragraphs holding a first sequence word (首先 … runs start
+    there) and ``found`` the :func:`_marks_by_line` of the paragraphs, when known.
     """
-    if found is None:
-        found = _marks_by_line(paragraphs, "\n".join(paragraphs))
+    if seq_lines is None or found is None:
+        text, starts = "\n".join(paragraphs), _line_starts(paragraphs)
+        seq_lines = _first_word_lines(text, starts) if seq_lines is None else seq_lines
+        found = _marks_by_line(paragraphs, text, starts) if found is None else found
     items: list[_Item] = []
     carried: dict[str, int] = {}
     for pi, para in enumerate(paragraphs):
         marks = found.get(pi)
         if marks:
             marks = _accept(marks, carried)
-        if not marks and sequences:
+        if not marks and pi in seq_lines:
             marks = _seq_marks(para)
         if not marks:
             heading = len(para) <= HEADING_MAX and _is_heading(para)  # para is stripped
@@ -1032,7 +1074,7 @@ def _is_outline(units: list[_Unit]) -> bool:
     A title that opens with a verb and is no ``…的…`` noun phrase is an action (准备材料).
     """
     for u in units:
-        t = (_title(u.content) or "").rstrip("?？")
+        t = (_head(u) or "").rstrip("?？")
         if not 0 < len(t) <= OUTLINE_TITLE_MAX:
             continue
         if _has(t, "question_words"):
@@ -1049,21 +1091,22 @@ def _is_noun_list(units: list[_Unit]) -> bool:
     """
     nouns = 0
     for u in units:
-        t = (_title(u.content) or "").strip()
+        t = (_head(u) or "").strip()
         if 0 < len(t) <= OUTLINE_TITLE_MAX and t.endswith(_words("item_noun_endings")):
             nouns += not (_starts_with_verb(t) or _starts_with_verb(t, "fee_verbs"))
     return nouns * 2 > len(units)
 
 
 def _toc_keys(items: list[_Item]) -> dict[str, int]:
-    """Heading-like texts and step titles by key, with the last place each occurs."""
+    """Heading-like texts and step titles by key, with the last place each occurs.
+
+    Only heading units are looked up (:func:`_reappears`): with none, no key is needed.
+    """
     keys: dict[str, int] = {}
+    if not any(it.heading for it in items if isinstance(it, _Unit)):
+        return keys
     for it in items:
-        if isinstance(it, _Plain):
-            text, heading = it.text, it.heading
-        else:
-            text, heading = it.content, it.heading
-        if heading and (k := _key(text)):
+        if it.heading and (k := _key(it.text if isinstance(it, _Plain) else it.content)):
             keys[k] = it.idx
     return keys
 
@@ -1130,7 +1173,7 @@ def _judge(c: _Context, lst: _List) -> bool:
 
 def _parent_title(u: _Unit) -> str | None:
     """A parent step's title, which heads its sub-list."""
-    return _title(u.content) or u.content[:HEADING_MAX] or None
+    return _head(u) or u.content[:HEADING_MAX] or None
 
 
 def _lead_in(content: str) -> str | None:
@@ -1233,7 +1276,7 @@ def _rows(lists: list[_List]) -> list[dict[str, Any]]:
                     "heading": lst.heading,
                     "step_no": step_no,
                     "marker": u.marker,
-                    "title": _title(u.content) or (_title(u.bodies[0]) if u.bodies else None),
+                    "title": _head(u) or (_title(u.bodies[0]) if u.bodies else None),
                     "text": text,
                 }
             )
@@ -1244,9 +1287,16 @@ def _paragraphs(paragraphs: Any) -> list[str]:
     """Non-empty stripped lines of the input, robust to odd types."""
     if isinstance(paragraphs, str):
         paragraphs = [paragraphs]
-    texts = [p for p in paragraphs or () if isinstance(p, str)]
-    # joined by newlines: the same lines, plus empty ones (a text ending in a line break)
-    return list(filter(None, map(str.strip, "\n".join(texts).splitlines())))
+    try:  # the usual list of texts, joined in one call
+        text = "\n".join(paragraphs) if isinstance(paragraphs, list) else None
+    except TypeError:  # it holds something else
+        text = None
+    if text is None:
+        text = "\n".join([p for p in paragraphs or () if isinstance(p, str)])
+    # joined by newlines: the same lines, plus empty ones (a text ending in a line break);
+    # split at newlines (quicker) when it holds no other line break
+    breaks = text.splitlines() if any(ch in text for ch in _OTHER_BREAKS) else text.split("\n")
+    return list(filter(None, map(str.strip, breaks)))
 
 
 def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[str, Any]]:
@@ -1259,12 +1309,13 @@ def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[
     try:
         lines = _paragraphs(paragraphs)
         text = "\n".join(lines)
-        found = _marks_by_line(lines, text)
-        sequences = _has_first_word(text)  # 首先 … runs need a first word
-        if not found and not sequences:
+        starts = _line_starts(lines)
+        found = _marks_by_line(lines, text, starts)
+        seq_lines = _first_word_lines(text, starts)  # 首先 … runs need a first word
+        if not found and not seq_lines:
             return []  # no marker and no 首先: no step
-        items = _segment(lines, sequences, found)
-        if sequences:
+        items = _segment(lines, seq_lines, found)
+        if seq_lines:
             items = _mark_sequences(items)
         if not any(isinstance(it, _Unit) for it in items):
             return []

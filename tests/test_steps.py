@@ -815,3 +815,25 @@ def test_paragraphs_are_the_stripped_lines_of_each_text() -> None:
             if line.strip()
         ]
         assert steps._paragraphs(paragraphs) == expected, paragraphs
+
+
+def test_other_breaks_are_splitlines_breaks_but_the_newline() -> None:
+    import sys
+
+    from pipeline import steps
+
+    breaks = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
+    assert sorted(breaks) == sorted("\n" + steps._OTHER_BREAKS)
+
+
+def test_accept_of_one_marker_follows_the_rule() -> None:
+    from pipeline import steps
+
+    for start in (0, 3):
+        for number in (1, 2, 3):
+            for carried in ({}, {"f": 1}, {"f": 2}, {"g": 1}):
+                mk = steps._Mark("f", number, "x", start, start + 1)
+                ok = start == 0 or (number > 1 and carried.get("f") == number - 1)
+                assert steps._accept([mk], carried) == ([mk] if ok else [])
+                two = steps._accept([mk, steps._Mark("h", 9, "y", 9, 10)], carried)
+                assert (mk in two) == ok
