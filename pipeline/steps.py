@@ -76,12 +76,14 @@ _WS_RE = re.compile(r"\S+")
 # a run of non-space, and more runs after single spaces between ASCII letters or digits
 _SENT_SPACE_RE = re.compile(f"[{re.escape(_SENT_END)}]\\s")  # a full sentence ends a chunk
 _CHUNK_RE = re.compile(r"\S+(?:(?<=[A-Za-z0-9])\s(?=[A-Za-z0-9])\S+)*")
-_LEAD_SEP_RE = re.compile(r"^[\s:：,，.．、\-—]+")
+_LEAD_SEPS = ":：,，.．、-—"  # with whitespace: what _LEAD_SEP_RE removes
+_LEAD_SEP_RE = re.compile(f"^[\\s{re.escape(_LEAD_SEPS)}]+")
 # the lookbehind starts a match only where a run starts: linear on long runs of spaces
 _TRAIL_SEP_RE = re.compile(r"(?<![\s；;，,、])[\s；;，,、]+$")
 _TRAIL_SEPS = "；;，,、"  # with whitespace: what _TRAIL_SEP_RE removes
-# sentence punctuation or a date: no heading
-_NOT_HEADING_RE = re.compile(r"[。；;！!，,]|\d{4}\s*[-/.年]\s*\d{1,2}")
+# sentence punctuation or a date (\d{4}\s*[-/.年]\s*\d{1,2}): no heading; one class opens
+# the pattern (re skips to those characters in C), the lookbehind tells the two apart
+_NOT_HEADING_RE = re.compile(r"[。；;！!，,\d](?<=[。；;！!，,]|\d(?=\d{3}\s*[-/.年]\s*\d{1,2}))")
 _TWO_CJK_RE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _SENT_SPLIT_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
 _CLAUSE_END_RE = re.compile(r"[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])")
@@ -395,19 +397,24 @@ def _is_heading(text: str) -> bool:
     t = text.strip()
     if not 2 <= len(t) <= HEADING_MAX or t[-1] in "。！!；;，,、：:…":
         return False
-    if _NOT_HEADING_RE.search(t) or max(t.find(":"), t.find("：")) > COLON_PREFIX_MAX:
+    if _NOT_HEADING_RE.search(t):
+        return False
+    if (":" in t or "：" in t) and max(t.find(":"), t.find("：")) > COLON_PREFIX_MAX:
         return False
     return _TWO_CJK_RE.search(t) is not None
 
 
-def _is_title_line(content: str) -> bool:
-    """A step's own line is just its title (body follows) or a lead-in ending in a colon."""
+def _is_title_line(content: str, heading: bool | None = None) -> bool:
+    """A step's own line is just its title (body follows) or a lead-in ending in a colon.
+
+    ``heading``: :func:`_is_heading` of ``content``, when known.
+    """
     t = content.strip()
     if not t:
         return True
     if t[-1] in ":：":
         return len(t) <= LEADIN_MAX
-    return _is_heading(t)
+    return _is_heading(t) if heading is None else heading
 
 
 def _unit_title_line(u: _Unit) -> bool:
@@ -466,6 +473,10 @@ def _key(text: str) -> str:
 
 def _clean_content(text: str) -> str:
     """Step text without the separator after the marker or trailing list punctuation."""
+    first, last = text[:1], text[-1:]
+    if first and not (first in _LEAD_SEPS or first.isspace()):  # no separator after the marker
+        if not (last in _TRAIL_SEPS or last.isspace()):  # nor at the end: nothing to remove
+            return text
     if (lead := _LEAD_SEP_RE.match(text)) is not None:
         text = text[lead.end() :]
     return _rstrip_seps(text)
@@ -482,15 +493,24 @@ def _rstrip_seps(text: str) -> str:
     return stripped
 
 
-def _title(content: str) -> str | None:
-    """The step's short head: its whole title line, or the text before a colon / first clause."""
+def _title(content: str, heading: bool | None = None) -> str | None:
+    """The step's short head: its whole title line, or the text before a colon / first clause.
+
+    ``heading``: :func:`_is_heading` of ``content``, when known.
+    """
     t = content[:200].strip()
     inner = _marker_re()[0].match(t)
     if inner and inner.lastgroup and int(inner.lastgroup[1:]) in _strong_branches():
         t = _LEAD_SEP_RE.sub("", t[inner.end() :], count=1)  # "1. 第一步：登录" -> 登录
     if not t:
         return None
-    if _is_title_line(t) and len(t) <= HEADING_MAX + 1 and not _CLAUSE_PUNCT_RE.search(t[:-1]):
+    if len(t) != len(content):  # no longer the content (characters only go)
+        heading = None
+    if (
+        len(t) <= HEADING_MAX + 1
+        and _is_title_line(t, heading)
+        and not _CLAUSE_PUNCT_RE.search(t[:-1])
+    ):
         return t.rstrip(":：").strip() or None
     m = _CLAUSE_END_RE.search(t)
     head = (t[: m.start()] if m else t).strip()
@@ -501,7 +521,7 @@ def _head(u: _Unit) -> str | None:
     """:func:`_title` of the unit's content, worked out once per unit."""
     head = u.head
     if head is _UNSET:
-        head = u.head = _title(u.content)
+        head = u.head = _title(u.content, u.heading)
     return head  # type: ignore[return-value]
 
 
@@ -1269,7 +1289,7 @@ def _rows(lists: list[_List]) -> list[dict[str, Any]]:
     kept = _drop_repeats(sorted(lists, key=lambda x: x.units[0].idx))
     for list_no, lst in enumerate(kept, 1):
         for step_no, u in enumerate(lst.units, 1):
-            text = "\n".join(t for t in (u.content, *u.bodies) if t)
+            text = "\n".join(filter(None, (u.content, *u.bodies)))
             rows.append(
                 {
                     "list_no": list_no,
@@ -1295,7 +1315,8 @@ def _paragraphs(paragraphs: Any) -> list[str]:
         text = "\n".join([p for p in paragraphs or () if isinstance(p, str)])
     # joined by newlines: the same lines, plus empty ones (a text ending in a line break);
     # split at newlines (quicker) when it holds no other line break
-    breaks = text.splitlines() if any(ch in text for ch in _OTHER_BREAKS) else text.split("\n")
+    other = any(map(text.__contains__, _OTHER_BREAKS))
+    breaks = text.splitlines() if other else text.split("\n")
     return list(filter(None, map(str.strip, breaks)))
 
 

@@ -837,3 +837,30 @@ def test_accept_of_one_marker_follows_the_rule() -> None:
                 assert steps._accept([mk], carried) == ([mk] if ok else [])
                 two = steps._accept([mk, steps._Mark("h", 9, "y", 9, 10)], carried)
                 assert (mk in two) == ok
+
+
+def test_lead_separators_are_the_class_of_the_lead_pattern() -> None:
+    import sys
+
+    from pipeline import steps
+
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        leads = ch in steps._LEAD_SEPS or ch.isspace()
+        assert (steps._LEAD_SEP_RE.match(ch) is not None) == leads, hex(c)
+        trails = ch in steps._TRAIL_SEPS or ch.isspace()
+        assert (steps._TRAIL_SEP_RE.search("a" + ch) is not None) == trails, hex(c)
+
+
+def test_not_heading_pattern_is_punctuation_or_a_date() -> None:
+    import re
+
+    from pipeline import steps
+
+    punct, date = re.compile(r"[。；;！!，,]"), re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+    rng = random.Random(18)
+    alphabet = "0123456789٣ -/.年。；;！!，,月日中a \t"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in [*texts, *_soups(19, 2000, 30), "2024 - 06", "2024年6月", "12345"]:
+        expected = punct.search(text) is not None or date.search(text) is not None
+        assert (steps._NOT_HEADING_RE.search(text) is not None) == expected, text
