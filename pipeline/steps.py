@@ -68,7 +68,6 @@ COLON_PREFIX_MAX = 6  # a heading may hold a colon only after a short label (第
 SEQ_FAMILY = "sequence"  # 首先 … 最后 opening paragraphs
 SEQ_INLINE = "sequence_inline"  # 首先 … 最后 opening sentences of one paragraph
 _SENT_END = "。！？!?；;"
-_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # splitlines' breaks but \n
 _ASTRAL_FIRST = "\U00010000"  # the first character outside the Basic Multilingual Plane
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -235,6 +234,13 @@ def _seq_alternation() -> str:
     seq = _rules()["sequence_words"]
     words = sorted({*seq["first"], *seq["middle"], *seq["last"]}, key=len, reverse=True)
     return "|".join(map(re.escape, words))
+
+
+@cache
+def _seq_words() -> tuple[str, ...]:
+    """All sequence words (what a paragraph opening with one starts with)."""
+    seq = _rules()["sequence_words"]
+    return tuple(sorted({*seq["first"], *seq["middle"], *seq["last"]}))
 
 
 @cache
@@ -810,15 +816,16 @@ def _segment(
 # ---------------------------------------------------------------- 首先 … 最后
 
 
-def _mark_sequences(items: list[_Item]) -> list[_Item]:
+def _mark_sequences(items: list[_Item], seq_lines: set[int] | None = None) -> list[_Item]:
     """Turn runs of paragraphs opened by 首先 … 其次/然后 … 最后 (three or more) into units.
 
     The run may start after a lead-in colon or sentence inside its first paragraph
     (具体操作：首先…); that paragraph is then split into the lead-in and the first step.
-    Returns the new items.
+    ``seq_lines``: the paragraphs holding a first word (``None``: any may). Returns the
+    new items.
     """
     seq = _rules()["sequence_words"]
-    regex, colon_first = _seq_re(), _colon_first_re()
+    regex, colon_first, words = _seq_re(), _colon_first_re(), _seq_words()
     run: list[tuple[_Plain, str, int, int]] = []  # plain, word, end of marker, start of step
     new: dict[int, list[_Item]] = {}
 
@@ -843,7 +850,8 @@ def _mark_sequences(items: list[_Item]) -> list[_Item]:
         run.clear()
 
     for it in items:
-        m = regex.match(it.text) if isinstance(it, _Plain) and it.pos == 0 else None
+        opens = isinstance(it, _Plain) and it.pos == 0  # a paragraph's start
+        m = regex.match(it.text) if opens and it.text.startswith(words) else None
         word = m.group(1) if m else ""
         if m and word in seq["first"]:
             close()
@@ -854,8 +862,8 @@ def _mark_sequences(items: list[_Item]) -> list[_Item]:
                 close()
         elif run and (isinstance(it, _Unit) or it.brk or it.idx - run[-1][0].idx > SEQ_GAP):
             close()
-        if not m and isinstance(it, _Plain) and it.pos == 0 and not run:
-            if c := colon_first.search(it.text):
+        if not m and opens and not run and (seq_lines is None or it.para in seq_lines):
+            if c := colon_first.search(it.text):  # it needs a first word
                 run.append((it, c.group(1), c.end(), c.start(1)))
     close()
     if not new:
@@ -1313,11 +1321,8 @@ def _paragraphs(paragraphs: Any) -> list[str]:
         text = None
     if text is None:
         text = "\n".join([p for p in paragraphs or () if isinstance(p, str)])
-    # joined by newlines: the same lines, plus empty ones (a text ending in a line break);
-    # split at newlines (quicker) when it holds no other line break
-    other = any(map(text.__contains__, _OTHER_BREAKS))
-    breaks = text.splitlines() if other else text.split("\n")
-    return list(filter(None, map(str.strip, breaks)))
+    # joined by newlines: the same lines, plus empty ones (a text ending in a line break)
+    return list(filter(None, map(str.strip, text.splitlines())))
 
 
 def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[str, Any]]:
@@ -1337,7 +1342,7 @@ def extract_steps(paragraphs: list[str], title: str | None = None) -> list[dict[
             return []  # no marker and no 首先: no step
         items = _segment(lines, seq_lines, found)
         if seq_lines:
-            items = _mark_sequences(items)
+            items = _mark_sequences(items, seq_lines)
         if not any(isinstance(it, _Unit) for it in items):
             return []
         keys = _toc_keys(items)

@@ -817,15 +817,6 @@ def test_paragraphs_are_the_stripped_lines_of_each_text() -> None:
         assert steps._paragraphs(paragraphs) == expected, paragraphs
 
 
-def test_other_breaks_are_splitlines_breaks_but_the_newline() -> None:
-    import sys
-
-    from pipeline import steps
-
-    breaks = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
-    assert sorted(breaks) == sorted("\n" + steps._OTHER_BREAKS)
-
-
 def test_accept_of_one_marker_follows_the_rule() -> None:
     from pipeline import steps
 
