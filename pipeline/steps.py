@@ -325,15 +325,35 @@ _new_mark = partial(tuple.__new__, _Mark)
 
 @dataclass(eq=False, slots=True)
 class _Plain:
-    """Text without a marker: a paragraph, or the part of one around run-together steps."""
+    """Text without a marker: a paragraph, or the part of one around run-together steps.
+
+    ``brk`` and ``heading`` are worked out when first read (most plain paragraphs lie
+    where nothing reads them), unless given.
+    """
 
     idx: int
     para: int
     pos: int
     text: str
-    brk: bool  # reads as (or holds) a section heading
-    heading: bool = False  # reads as a section heading itself (:func:`_is_heading`)
+    known_brk: bool | None = None  # ``brk``, once known
+    known_heading: bool | None = None  # ``heading``, once known
     consumed: bool = False
+
+    @property
+    def heading(self) -> bool:
+        """Reads as a section heading itself (:func:`_is_heading`)."""
+        heading = self.known_heading
+        if heading is None:
+            heading = self.known_heading = _is_heading(self.text)
+        return heading
+
+    @property
+    def brk(self) -> bool:
+        """Reads as (or holds) a section heading (:func:`_holds_heading`)."""
+        brk = self.known_brk
+        if brk is None:
+            brk = self.known_brk = self.heading or _holds_heading(self.text)
+        return brk
 
 
 @dataclass(eq=False, slots=True)
@@ -735,10 +755,9 @@ def _cut_tail(content: str, allow_intro: bool) -> tuple[str, str]:
     return content, ""
 
 
-def _plain(items: list[_Item], para: int, pos: int, text: str, heading: bool) -> None:
-    """Append a plain segment, noting whether it is (``heading``) or holds a heading."""
-    brk = heading or _holds_heading(text)
-    items.append(_Plain(len(items), para, pos, text, brk, heading))
+def _plain(items: list[_Item], para: int, pos: int, text: str) -> None:
+    """Append a plain segment."""
+    items.append(_Plain(len(items), para, pos, text))
 
 
 def _holds_heading(text: str) -> bool:
@@ -771,22 +790,25 @@ def _segment(
         found = _marks_by_line(paragraphs, text, starts) if found is None else found
     items: list[_Item] = []
     carried: dict[str, int] = {}
+    pending: list[_Plain] = []  # plain paragraphs since ``carried`` was last read or set
     for pi, para in enumerate(paragraphs):
         marks = found.get(pi)
+        if (marks or pi in seq_lines) and pending:
+            if any(p.heading for p in pending):  # a heading line ends the numbering carried
+                carried.clear()
+            pending.clear()
         if marks:
             marks = _accept(marks, carried)
         if not marks and pi in seq_lines:
             marks = _seq_marks(para)
         if not marks:
-            heading = len(para) <= HEADING_MAX and _is_heading(para)  # para is stripped
-            if heading:
-                carried.clear()
-            # no whitespace: one chunk, which holds no heading (:func:`_holds_heading`)
-            brk = heading or ((" " in para or not para.isprintable()) and _holds_heading(para))
-            items.append(_Plain(len(items), pi, 0, para, brk, heading))
+            plain = _Plain(len(items), pi, 0, para)
+            items.append(plain)
+            if carried:
+                pending.append(plain)
             continue
         if preamble := para[: marks[0].start].strip():
-            _plain(items, pi, 0, preamble, _is_heading(preamble))
+            _plain(items, pi, 0, preamble)
         inline = len(marks) > 1 or marks[0].start > 0
         for k, mk in enumerate(marks):
             nxt = marks[k + 1] if k + 1 < len(marks) else None
@@ -808,7 +830,7 @@ def _segment(
             )
             items.append(unit)
             if tail := tail.strip():
-                _plain(items, pi, mk.end + len(content), tail, _is_heading(tail))
+                _plain(items, pi, mk.end + len(content), tail)
             carried[mk.family] = mk.number
     return items
 
@@ -845,7 +867,7 @@ def _mark_sequences(items: list[_Item], seq_lines: set[int] | None = None) -> li
                     _is_heading(content),
                 )
                 lead = p.text[:start].strip()
-                plain = _Plain(p.idx, p.para, p.pos, lead, False, _is_heading(lead))
+                plain = _Plain(p.idx, p.para, p.pos, lead, False)
                 new[p.idx] = [plain, unit] if lead else [unit]
         run.clear()
 
@@ -929,7 +951,7 @@ def _build(items: list[_Item], keys: dict[str, int]) -> list[_List]:
             if gap > MAX_GAP:
                 stack.clear()
                 closed = []
-            elif it.brk and stack and not _takes_body_line(prev):
+            elif stack and it.brk and not _takes_body_line(prev):
                 closed = stack[:]
                 stack.clear()
             if stack:
