@@ -85,7 +85,11 @@ _TRAIL_SEPS = "；;，,、"  # with whitespace: what _TRAIL_SEP_RE removes
 _NOT_HEADING_RE = re.compile(r"[。；;！!，,\d](?<=[。；;！!，,]|\d(?=\d{3}\s*[-/.年]\s*\d{1,2}))")
 _TWO_CJK_RE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _SENT_SPLIT_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
-_CLAUSE_END_RE = re.compile(r"[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])")
+# clause punctuation, or a space not between ASCII letters or digits; one class opens the
+# pattern (re skips to those characters in C), the lookbehind tells the cases apart
+_CLAUSE_END_RE = re.compile(
+    r"[:：，,。；;！!？?\s](?<=[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9]))"
+)
 _CLAUSE_PUNCT_RE = re.compile(r"[:：，,。；;！!？?]")
 _KEY_STRIP_RE = re.compile(r"[\s\W_]+")
 _REPEATS = tuple(
@@ -806,6 +810,15 @@ def _segment(
             items.append(plain)
             if carried:
                 pending.append(plain)
+            continue
+        if len(marks) == 1 and marks[0].start == 0:  # the usual step paragraph
+            mk = marks[0]
+            text = _clean_content(para[mk.end :])
+            unit = _Unit(
+                len(items), pi, 0, mk.family, mk.number, mk.marker, text, False, _is_heading(text)
+            )
+            items.append(unit)
+            carried[mk.family] = mk.number
             continue
         if preamble := para[: marks[0].start].strip():
             _plain(items, pi, 0, preamble)

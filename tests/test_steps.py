@@ -855,3 +855,17 @@ def test_not_heading_pattern_is_punctuation_or_a_date() -> None:
     for text in [*texts, *_soups(19, 2000, 30), "2024 - 06", "2024年6月", "12345"]:
         expected = punct.search(text) is not None or date.search(text) is not None
         assert (steps._NOT_HEADING_RE.search(text) is not None) == expected, text
+
+
+def test_clause_end_pattern_finds_what_the_alternation_finds() -> None:
+    import re
+
+    from pipeline import steps
+
+    plain = re.compile(r"[:：，,。；;！!？?]|(?<![A-Za-z0-9])\s|\s(?![A-Za-z0-9])")
+    rng = random.Random(20)
+    alphabet = "ab1 \t\u3000:：，,。中?！x9\u00a0"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    for text in [*texts, *_soups(21, 2000, 30)]:
+        expected = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in steps._CLAUSE_END_RE.finditer(text)] == expected, text
