@@ -156,7 +156,8 @@ def _boundary_class(lines: bool = False) -> str:
 def _boundary_prefix(kind: str, lines: bool = False) -> str:
     """What must stand before a marker: ``hard`` a boundary character or the start."""
     cls = _boundary_class(lines)
-    return {"hard": rf"(?:(?<=[{cls}])|^)", "soft": r"(?<![A-Za-z0-9])", "none": ""}[kind]
+    # not after a character outside the class: after one inside it, or at the start
+    return {"hard": rf"(?<![^{cls}])", "soft": r"(?<![A-Za-z0-9])", "none": ""}[kind]
 
 
 @cache
@@ -186,7 +187,7 @@ def _marker_gate(lines: bool = False) -> str:
     pairs = zip(starts, families, strict=True)
     soft = frozenset().union(*(s for s, f in pairs if f["boundary"] != "hard"))
     cls = _boundary_class(lines)
-    return f"(?:(?<=[{cls}])|(?<![\\s\\S])|(?={char_class(soft).pattern}))"
+    return f"(?:(?<![^{cls}])|(?={char_class(soft).pattern}))"
 
 
 def _marker_first(first: str) -> str:
