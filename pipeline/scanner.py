@@ -272,17 +272,24 @@ def _sequence(items: list, flags: int) -> _First:
     return _First(frozenset(chars), empty, fixes, at_start)
 
 
+def _group(op: Any, av: Any, flags: int) -> tuple[list, int] | None:
+    """The items of a group (capturing or not, atomic) and the flags inside it."""
+    if op is _sre.SUBPATTERN:
+        _, add, remove, sub = av
+        return list(sub), (flags | add) & ~remove
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return list(av), flags
+    return None
+
+
 def _item(op: Any, av: Any, flags: int) -> _First:
     """One parsed item (unknown constructs raise :class:`_Unknown`)."""
     if op is _sre.LITERAL:
         return _First(frozenset(_with_case({chr(av)}, flags)), False, True)
     if op is _sre.IN:
         return _First(frozenset(_with_case(_class(av, flags), flags)), False, True)
-    if op is _sre.SUBPATTERN:
-        _, add, remove, sub = av
-        return _sequence(list(sub), (flags | add) & ~remove)
-    if op is getattr(_sre, "ATOMIC_GROUP", None):
-        return _sequence(list(av), flags)
+    if (group := _group(op, av, flags)) is not None:
+        return _sequence(*group)
     if op is _sre.BRANCH:
         alternatives = [_sequence(list(alternative), flags) for alternative in av[1]]
         return _First(
@@ -334,11 +341,8 @@ def _consumed(items: list, flags: int) -> set[str]:
         elif op is _sre.BRANCH:
             for alternative in av[1]:
                 chars |= _consumed(list(alternative), flags)
-        elif op is _sre.SUBPATTERN:
-            _, add, remove, sub = av
-            chars |= _consumed(list(sub), (flags | add) & ~remove)
-        elif op is getattr(_sre, "ATOMIC_GROUP", None):
-            chars |= _consumed(list(av), flags)
+        elif (group := _group(op, av, flags)) is not None:
+            chars |= _consumed(*group)
         elif op in _REPEATS:
             chars |= _consumed(list(av[2]), flags)
         elif op is not _sre.AT:
@@ -636,11 +640,8 @@ def _lits_known(op: Any, av: Any, flags: int) -> _Lits:
             return _ANY
         one = frozenset(_case_variants(chars, flags))
         return _Lits(one, one, one, one)
-    if op is _sre.SUBPATTERN:
-        _, add, remove, sub = av
-        return _lits_sequence(list(sub), (flags | add) & ~remove)
-    if op is getattr(_sre, "ATOMIC_GROUP", None):
-        return _lits_sequence(list(av), flags)
+    if (group := _group(op, av, flags)) is not None:
+        return _lits_sequence(*group)
     if op is _sre.BRANCH:
         alternatives = [_lits_sequence(list(alternative), flags) for alternative in av[1]]
         return _Lits(
