@@ -1,4 +1,4 @@
-"""Compiled regular expressions kept between runs: a worker compiles ~400 at start-up.
+"""Compiled regular expressions kept between runs: a worker compiles ~330 at start-up.
 
 CPython compiles a pattern in two steps: a parser and code generator written in
 Python (``re._parser``, ``re._compiler``: about 0.2 s of every worker's start-up
