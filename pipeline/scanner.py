@@ -178,9 +178,9 @@ def _one_char(items: list, flags: int) -> frozenset[str]:
 
 def _starts_item(op: Any, av: Any, flags: int, before: frozenset[str]) -> tuple[_Starts, bool]:
     if op is _sre.LITERAL:
-        return [(frozenset(_with_case({chr(av)}, flags)), before)], False
+        return [(frozenset(_case_variants({chr(av)}, flags)), before)], False
     if op is _sre.IN:
-        return [(frozenset(_with_case(_class(av, flags), flags)), before)], False
+        return [(frozenset(_case_variants(_class(av, flags), flags)), before)], False
     if op is _sre.SUBPATTERN:
         _, add, remove, sub = av
         return _starts_sequence(list(sub), (flags | add) & ~remove, before)
@@ -285,9 +285,9 @@ def _group(op: Any, av: Any, flags: int) -> tuple[list, int] | None:
 def _item(op: Any, av: Any, flags: int) -> _First:
     """One parsed item (unknown constructs raise :class:`_Unknown`)."""
     if op is _sre.LITERAL:
-        return _First(frozenset(_with_case({chr(av)}, flags)), False, True)
+        return _First(frozenset(_case_variants({chr(av)}, flags)), False, True)
     if op is _sre.IN:
-        return _First(frozenset(_with_case(_class(av, flags), flags)), False, True)
+        return _First(frozenset(_case_variants(_class(av, flags), flags)), False, True)
     if (group := _group(op, av, flags)) is not None:
         return _sequence(*group)
     if op is _sre.BRANCH:
@@ -337,7 +337,7 @@ def _consumed(items: list, flags: int) -> set[str]:
     for op, av in items:
         if op is _sre.LITERAL or op is _sre.IN:
             found = {chr(av)} if op is _sre.LITERAL else _class(av, flags)
-            chars |= _with_case(found, flags)
+            chars |= _case_variants(found, flags)
         elif op is _sre.BRANCH:
             for alternative in av[1]:
                 chars |= _consumed(list(alternative), flags)
@@ -373,19 +373,6 @@ def _category(escape: str, ascii_only: int) -> frozenset[str]:
     """
     every = "".join(map(chr, range(0x20000)))
     return frozenset(re.compile(escape, ascii_only).findall(every))
-
-
-def _with_case(chars: set[str], flags: int) -> set[str]:
-    """``chars`` plus what IGNORECASE lets match them."""
-    if not flags & re.IGNORECASE:
-        return chars
-    out = set(chars)
-    for char in chars:
-        if char.isascii() and char.isalpha():
-            out.update((char.lower(), char.upper(), *_ASCII_FOLDS))
-        elif char.lower() != char or char.upper() != char or char.casefold() != char:
-            raise _Unknown(char)
-    return out
 
 
 def char_class(chars: frozenset[str] | set[str]) -> re.Pattern[str]:
