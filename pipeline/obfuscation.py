@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
-from pipeline.pinyin_glue import _han_readings, _pypinyin_readings, _readings
+from pipeline.pinyin_glue import _han_readings, _pypinyin_readings, _readings, pypinyin_sources
 from pipeline.resource import read_lines
-from pipeline.segment import word_freq
+from pipeline.segment import word_freq, word_freq_sources
+from pipeline.table_cache import cached_table
 
 _HAN_FIRST, _HAN_LAST = "\u3400", "\u9fff"
 _HAN = f"{_HAN_FIRST}-{_HAN_LAST}"
@@ -78,7 +80,16 @@ def _restore(run: str, before: str, after: str) -> str | None:
 
 @cache
 def _chars_read_as() -> dict[str, tuple[str, ...]]:
-    """Reverse pinyin index: toneless reading -> common characters (CJK basic block)."""
+    """Reverse pinyin index: toneless reading -> common characters (CJK basic block).
+
+    Derived from the readings and jieba's frequencies of 20,902 characters (~0.05 s),
+    so kept in the table cache, keyed on those files and on this module.
+    """
+    sources = [Path(__file__), *pypinyin_sources(), *word_freq_sources()]
+    return cached_table("chars_read_as", 1, sources, _derive_chars_read_as)
+
+
+def _derive_chars_read_as() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for code in range(0x4E00, 0x9FA6):
         char = chr(code)

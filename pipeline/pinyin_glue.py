@@ -116,11 +116,18 @@ def _han_readings() -> dict[str, tuple[str, ...]]:
     Derived once (~0.4 s) and kept in the table cache keyed on ``pypinyin``'s files,
     so a process needs neither the derivation nor the import of ``pypinyin``.
     """
+    sources = pypinyin_sources()
+    if not sources:
+        return {}
+    return cached_table("pinyin_readings", 1, sources, _derive_han_readings)
+
+
+def pypinyin_sources() -> list[Path]:
+    """``pypinyin``'s modules (its data lives in them), to key tables derived from it."""
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or spec.origin is None:
-        return {}
-    sources = sorted(Path(spec.origin).parent.glob("*.py"))
-    return cached_table("pinyin_readings", 1, sources, _derive_han_readings)
+        return []
+    return sorted(Path(spec.origin).parent.glob("*.py"))
 
 
 def _derive_han_readings() -> dict[str, tuple[str, ...]]:

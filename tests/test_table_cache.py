@@ -99,7 +99,7 @@ def test_off_disables_the_cache(monkeypatch):
 
 def test_pipeline_tables_equal_their_derivation(cache):
     """The cached start-up tables are exactly what their derivations return."""
-    from pipeline import convert, pinyin_glue, segment
+    from pipeline import convert, obfuscation, pinyin_glue, segment
 
     derived = convert._derive_class_sets()
     assert derived is not None and len(derived["t_may"]) > 2000
@@ -110,9 +110,36 @@ def test_pipeline_tables_equal_their_derivation(cache):
     assert set(readings["行"]) >= {"xing", "hang"}
     assert pinyin_glue._han_readings.__wrapped__() == readings
     assert pinyin_glue._han_readings.__wrapped__() == readings
-    freqs = segment._short_word_freqs.__wrapped__()
-    assert freqs is not None and freqs.get("电话", 0) > 1000
-    assert segment._short_word_freqs.__wrapped__() == freqs
+    groups = segment._short_word_freqs.__wrapped__()
+    assert groups is not None and len(groups) > 5000
+    assert segment._short_word_freqs.__wrapped__() == groups
+    chars = obfuscation._derive_chars_read_as()
+    assert "话" in chars["hua"]
+    assert obfuscation._chars_read_as.__wrapped__() == chars
+    assert obfuscation._chars_read_as.__wrapped__() == chars
+
+
+def test_short_word_groups_give_every_word_its_frequency():
+    """Each word of up to three characters reads back from its group as derived."""
+    import importlib.util
+    from pathlib import Path
+
+    from pipeline import segment
+
+    spec = importlib.util.find_spec("jieba")
+    freqs = segment._derive_short_freqs(Path(spec.origin).parent / "dict.txt")
+    assert freqs is not None and freqs["电话"] > 1000
+    groups = segment._short_word_groups(freqs)
+    assert list(groups) == sorted(groups)  # deterministic: the same bytes in every process
+    read = {}
+    for first, lines in groups.items():
+        for line in lines.decode("utf-8").split("\n"):
+            word, freq = line.split(" ")
+            assert word[0] == first and word not in read
+            read[word] = int(freq)
+    assert read == freqs
+    assert segment._short_freqs_from("电")["电话"] == freqs["电话"]
+    assert segment._short_freqs_from("") == {}
 
 
 def test_a_none_table_is_cached_too(cache):
