@@ -12,11 +12,12 @@ that needs a non-digit before it.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 try:
     from re import _constants as _sre
@@ -33,7 +34,10 @@ __all__ = [
     "first_chars",
     "literals",
     "needles",
+    "presence",
 ]
+
+T = TypeVar("T")
 
 
 class Scanner:
@@ -117,6 +121,11 @@ def _after_lookbehinds(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     precede it. ``None`` when no branch opens with such a lookbehind, or the
     pattern is not understood (the plain class of :func:`first_chars` serves).
     """
+    text = _kept("behind", _pattern_key(pattern), lambda: _derive_after_lookbehinds(pattern))
+    return None if text is None else re.compile(text)
+
+
+def _derive_after_lookbehinds(pattern: re.Pattern[str]) -> str | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
         starts, empty = _starts_sequence(list(parsed), pattern.flags, frozenset())
@@ -134,7 +143,7 @@ def _after_lookbehinds(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
             branch += f"(?s:(?<!{char_class(before).pattern}.))"
         branches.append(branch)
     every = frozenset().union(*by_before.values())
-    return re.compile(f"{char_class(every).pattern}(?:{'|'.join(branches)})")
+    return f"{char_class(every).pattern}(?:{'|'.join(branches)})"
 
 
 _Starts = list[tuple[frozenset[str], frozenset[str]]]  # (first chars, chars not before them)
@@ -212,6 +221,12 @@ class _Start:
 
 @cache
 def _analyse(pattern: re.Pattern[str]) -> _Start | None:
+    found = _kept("start", _pattern_key(pattern), lambda: _derive_start(pattern))
+    return None if found is None else _Start(*found)
+
+
+def _derive_start(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | None:
+    """``_Start``'s fields for ``pattern`` (plain data, kept across processes)."""
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
         first = _sequence(list(parsed), pattern.flags)
@@ -219,7 +234,7 @@ def _analyse(pattern: re.Pattern[str]) -> _Start | None:
         return None
     if not first.fixes:
         return None
-    return _Start(frozenset(first.chars), first.empty, first.at_start)
+    return frozenset(first.chars), first.empty, first.at_start
 
 
 class _Unknown(Exception):
@@ -325,6 +340,10 @@ def consumed_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     ``None`` when that is not worked out: lookarounds, any-character, an unhandled
     class or a non-ASCII cased character under ``IGNORECASE``.
     """
+    return _kept("consumed", _pattern_key(pattern), lambda: _derive_consumed(pattern))
+
+
+def _derive_consumed(pattern: re.Pattern[str]) -> frozenset[str] | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
         return frozenset(_consumed(list(parsed), pattern.flags))
@@ -369,8 +388,13 @@ def _category(escape: str, ascii_only: int) -> frozenset[str]:
     """Every character ``\\s`` or ``\\d`` matches, found by ``re`` itself.
 
     Only the first two planes are searched: Unicode has no whitespace or decimal
-    digit beyond them.
+    digit beyond them. Kept across processes (the search takes ~12 ms).
     """
+    key = (escape, int(ascii_only))  # plain data: re.RegexFlag cannot be marshalled
+    return _kept("category", key, lambda: _derive_category(escape, ascii_only))
+
+
+def _derive_category(escape: str, ascii_only: int) -> frozenset[str]:
     every = "".join(map(chr, range(0x20000)))
     return frozenset(re.compile(escape, ascii_only).findall(every))
 
@@ -405,10 +429,48 @@ def literals(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
     Only whether (and where first) a match is found is promised, not which string.
     No strings: a pattern that never matches; the empty string: one that always does.
     """
+    return re.compile(_kept("literals", (_digest(strings),), lambda: _literals_text(strings)))
+
+
+def presence(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """A pattern that finds one of ``strings`` in a text when the text holds one.
+
+    Only whether a match is found is promised (not where): the strings that hold
+    another of them are left out (a text holding one holds that one too), so the
+    search tries fewer branches and first characters.
+    """
+    key = (_digest(strings),)
+    return re.compile(_kept("presence", key, lambda: _literals_text(minimal(strings))))
+
+
+_MINIMAL_LIMIT = 3000  # larger sets are searched as they are (start-up time)
+
+
+def minimal(strings: set[str] | frozenset[str]) -> frozenset[str]:
+    """``strings`` without those that hold another of them (a text holding one holds that).
+
+    Sets of over ``_MINIMAL_LIMIT`` strings are returned as they are.
+    """
+    strings = frozenset(strings)
+    if len(strings) > _MINIMAL_LIMIT:
+        return strings
+    return frozenset(
+        s
+        for s in strings
+        if not any(
+            s[i:j] in strings
+            for i in range(len(s))
+            for j in range(i + 1, len(s) + 1)
+            if j - i < len(s)
+        )
+    )
+
+
+def _literals_text(strings: set[str] | frozenset[str]) -> str:
     if not strings:
-        return re.compile("(?!)")
+        return "(?!)"
     if "" in strings:
-        return re.compile("")
+        return ""
     trie: dict[str, dict] = {}
     for string in sorted(strings, key=len):
         node = trie
@@ -419,7 +481,7 @@ def literals(strings: set[str] | frozenset[str]) -> re.Pattern[str]:
         else:
             node.clear()
             node[""] = {}
-    return re.compile(_trie_pattern(trie))
+    return _trie_pattern(trie)
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -483,36 +545,60 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     The answers are kept across processes (see :func:`save_needles`): working
     them out for every rule takes ~0.15 s of a worker's start-up.
     """
-    key = f"{pattern.flags}\0{pattern.pattern}"
-    known = _needles_memo()
-    if key in known:
-        found = known[key]
-    else:
-        found = known[key] = _derive_needles(pattern)
-        _needles_state["changed"] = True
-    _needles_state["used"][key] = found
-    return found
+    return _kept("needles", _pattern_key(pattern), lambda: _derive_needles(pattern))
 
 
 def save_needles() -> None:
-    """Keep the needles this process asked for in the table cache (never raises)."""
+    """Keep what this process worked out (needles, starts, literal patterns ...) in the
+    table cache for the next process (never raises)."""
     from pipeline.table_cache import write_table
 
     if _needles_state["changed"]:
-        write_table(_NEEDLES_TABLE, 1, [__file__], dict(_needles_state["used"]))
+        write_table(_NEEDLES_TABLE, _KEPT_VERSION, [__file__], dict(_needles_state["used"]))
         _needles_state["changed"] = False
 
 
 _NEEDLES_TABLE = "scanner_needles"
+_KEPT_VERSION = 2  # keys are (kind, ...) tuples
 _needles_state: dict[str, Any] = {"changed": False, "used": {}}
 
 
 @cache
-def _needles_memo() -> dict[str, frozenset[str] | None]:
+def _needles_memo() -> dict[Hashable, Any]:
     from pipeline.table_cache import read_table
 
-    found = read_table(_NEEDLES_TABLE, 1, [__file__])
+    found = read_table(_NEEDLES_TABLE, _KEPT_VERSION, [__file__])
     return dict(found[0]) if found and isinstance(found[0], dict) else {}
+
+
+def _kept(kind: str, key: tuple, derive: Callable[[], T]) -> T:
+    """``derive()``, worked out once for all processes (see :func:`save_needles`).
+
+    ``key`` names the input (a pattern's text and flags, a digest of a lexicon's
+    strings: never article text); the table is keyed on this module's file and
+    the Python version, so a change to either derives everything again.
+    """
+    full = (kind, *key)
+    known = _needles_memo()
+    if full in known:
+        found = known[full]
+    else:
+        found = known[full] = derive()
+        _needles_state["changed"] = True
+    _needles_state["used"][full] = found
+    return found
+
+
+def _pattern_key(pattern: re.Pattern[str]) -> tuple[int, str]:
+    return int(pattern.flags), pattern.pattern
+
+
+def _digest(strings: Iterable[str]) -> str:
+    """A digest naming a set of strings (sorted, each with its length: unambiguous)."""
+    digest = hashlib.sha1()
+    for string in sorted(set(strings)):
+        digest.update(f"{len(string)}:{string}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _derive_needles(pattern: re.Pattern[str]) -> frozenset[str] | None:

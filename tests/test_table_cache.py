@@ -161,7 +161,7 @@ def test_needles_are_kept_for_the_next_process(cache):
     assert [scanner.needles(p) for p in patterns] == fresh
     scanner.save_needles()
     scanner._needles_memo.cache_clear()  # a new process: the memo comes from disk
-    assert set(scanner._needles_memo()) == {f"{p.flags}\0{p.pattern}" for p in patterns}
+    assert set(scanner._needles_memo()) == {("needles", p.flags, p.pattern) for p in patterns}
     assert [scanner.needles(p) for p in patterns] == fresh
     assert scanner._needles_state["changed"] is False
     scanner._needles_memo.cache_clear()
@@ -182,3 +182,46 @@ def test_jieba_cache_loads_what_initialize_loads():
     other.cache_file = "elsewhere.cache"  # not jieba's default cache: left to initialize
     _load_jieba_cache(other)
     assert not other.initialized
+
+
+def test_scanner_answers_are_kept_for_the_next_process(cache):
+    """Starts, lookbehind scans, consumed characters and literal patterns read back
+    from the table cache equal their derivations."""
+    import re
+
+    from pipeline import scanner
+
+    patterns = [
+        re.compile(p)
+        for p in (r"(?<![0-9])(?:微信|QQ)[:：]?\w+", r"(?i)(?:客服|app)\s?电话", r"\d+[%％]")
+    ]
+    words = {"申请", "办理申请", "分期", "手续费", "年费"}
+    scanner._needles_memo.cache_clear()
+    scanner._analyse.cache_clear()
+    scanner._category.cache_clear()
+    scanner._needles_state.update(changed=False, used={})
+
+    def answers():
+        behind = [scanner._after_lookbehinds(p) for p in patterns]
+        return (
+            [scanner._analyse(p) for p in patterns],
+            [None if b is None else b.pattern for b in behind],
+            [scanner.consumed_chars(p) for p in patterns],
+            scanner.literals(words).pattern,
+            scanner.presence(words).pattern,
+            scanner._category(r"\s", 0),
+        )
+
+    fresh = answers()
+    assert fresh[1][0] is not None and fresh[2][1] is not None
+    assert fresh[4] != fresh[3]  # 办理申请 holds 申请: left out
+    assert fresh[5] == scanner._derive_category(r"\s", 0) and "\u3000" in fresh[5]
+    scanner.save_needles()
+    scanner._needles_memo.cache_clear()  # a new process: the answers come from disk
+    scanner._analyse.cache_clear()
+    scanner._category.cache_clear()
+    assert answers() == fresh
+    assert scanner._needles_state["changed"] is False
+    scanner._needles_memo.cache_clear()
+    scanner._analyse.cache_clear()
+    scanner._category.cache_clear()

@@ -9,7 +9,8 @@ from typing import Any
 
 from pipeline.document import Block, Document
 from pipeline.resource import read_json
-from pipeline.scanner import Scanner, literals, needles
+from pipeline.scanner import Scanner, literals, needles, presence
+from pipeline.scanner import minimal as _minimal  # noqa: F401 (tests)
 
 __all__ = [
     "SENTENCE_PUNCT",
@@ -48,7 +49,7 @@ class Needles:
     """
 
     def __init__(self, strings: Iterable[str] | None) -> None:
-        self.pattern = None if strings is None else literals(_minimal(frozenset(strings)))
+        self.pattern = None if strings is None else presence(frozenset(strings))
         self.found_in: Callable[[str], object] = (
             _every_text if self.pattern is None else self.pattern.search
         )
@@ -64,28 +65,6 @@ class Needles:
 
 def _every_text(text: str) -> bool:
     return True
-
-
-_MINIMAL_LIMIT = 3000  # larger sets are searched as they are (start-up time)
-
-
-def _minimal(strings: frozenset[str]) -> frozenset[str]:
-    """``strings`` without those that hold another of them (a text holding one holds that).
-
-    Fewer strings, fewer first characters: the search tries fewer branches.
-    """
-    if len(strings) > _MINIMAL_LIMIT:
-        return strings
-    return frozenset(
-        s
-        for s in strings
-        if not any(
-            s[i:j] in strings
-            for i in range(len(s))
-            for j in range(i + 1, len(s) + 1)
-            if j - i < len(s)
-        )
-    )
 
 
 def has_content(text: str) -> bool:
