@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from pipeline.pinyin_glue import _han_readings, _pypinyin_readings, _readings, pypinyin_sources
+from pipeline.pinyin_glue import _han_reading_of, _pypinyin_readings, _readings, pypinyin_sources
 from pipeline.resource import read_lines
 from pipeline.segment import word_freq, word_freq_sources
 from pipeline.table_cache import cached_table
@@ -95,6 +95,6 @@ def _derive_chars_read_as() -> dict[str, tuple[str, ...]]:
         char = chr(code)
         if word_freq(char) < 1000:
             continue
-        for reading in _han_readings().get(char) or _pypinyin_readings(char):
+        for reading in _han_reading_of(char) or _pypinyin_readings(char):
             index.setdefault(reading, []).append(char)
     return {reading: tuple(chars) for reading, chars in index.items()}

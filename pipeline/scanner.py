@@ -594,11 +594,10 @@ def _pattern_key(pattern: re.Pattern[str]) -> tuple[int, str]:
 
 
 def _digest(strings: Iterable[str]) -> str:
-    """A digest naming a set of strings (sorted, each with its length: unambiguous)."""
-    digest = hashlib.sha1()
-    for string in sorted(set(strings)):
-        digest.update(f"{len(string)}:{string}".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    """A digest naming a set of strings (their lengths, then the strings, sorted: unambiguous)."""
+    ordered = sorted(set(strings))
+    text = ",".join(map(str, map(len, ordered))) + ":" + "".join(ordered)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _derive_needles(pattern: re.Pattern[str]) -> frozenset[str] | None:

@@ -106,10 +106,17 @@ def test_pipeline_tables_equal_their_derivation(cache):
     assert convert._class_sets.__wrapped__() == derived  # first call: builds and stores
     assert convert._class_sets.__wrapped__() == derived  # second: read back
     readings = pinyin_glue._derive_han_readings()
-    assert readings["说"] == pinyin_glue._pypinyin_readings("说")
-    assert set(readings["行"]) >= {"xing", "hang"}
+    assert len(readings) == 0xA000 - 0x3400
+    for code in range(0x3400, 0xA000):  # each reads back as pypinyin gives it
+        char = chr(code)
+        assert tuple(readings[code - 0x3400].split(" ")) == pinyin_glue._pypinyin_readings(char)
+    assert set(readings[ord("行") - 0x3400].split(" ")) >= {"xing", "hang"}
     assert pinyin_glue._han_readings.__wrapped__() == readings
     assert pinyin_glue._han_readings.__wrapped__() == readings
+    pinyin_glue._han_readings.cache_clear()
+    assert pinyin_glue._han_reading_of("说") == pinyin_glue._pypinyin_readings("说")
+    assert pinyin_glue._han_reading_of("a") is None and pinyin_glue._han_reading_of("说说") is None
+    pinyin_glue._han_readings.cache_clear()
     groups = segment._short_word_freqs.__wrapped__()
     assert groups is not None and len(groups) > 5000
     assert segment._short_word_freqs.__wrapped__() == groups
