@@ -15,6 +15,7 @@ import tempfile
 from functools import cache, partial
 from pathlib import Path
 
+from pipeline import scanner
 from pipeline.document import Document
 from pipeline.mojibake import remove_mojibake
 from pipeline.normalize import normalize_text
@@ -89,7 +90,12 @@ class _ChangingKeys:
     so they are tested only at astral characters).
     """
 
-    def __init__(self, keys: dict[str, str]) -> None:
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    @staticmethod
+    def pattern_of(keys: dict[str, str]) -> str:
+        """The pattern finding ``keys`` (see the class)."""
         singles = {key for key in keys if len(key) == 1 and key <= "\uffff"}
         astral = {char for key in keys for char in key if char > "\uffff"}
         pivots: dict[str, list[str]] = {}
@@ -105,7 +111,7 @@ class _ChangingKeys:
         if astral:
             branches.append(f"(?<={_ASTRAL_RANGE})(?<={char_class(astral).pattern})")
             first = f"[{first[1:-1]}{_ASTRAL_RANGE[1:-1]}]"
-        self.pattern = re.compile(f"{first}(?:{'|'.join(branches)})")
+        return f"{first}(?:{'|'.join(branches)})"
 
     def found_in(self, text: str) -> bool:
         """Whether ``text`` holds a key."""
@@ -142,11 +148,33 @@ def _t2s_keys() -> _ChangingKeys | None:
     differs from them, without the keys holding a shorter one (finding the shorter
     one is enough).
     """
+    derived = _derived_tables()
+    return None if derived is None else _ChangingKeys(derived["t2s_pattern"])
+
+
+def _changing_keys_of(sets: dict[str, str]) -> dict[str, str]:
+    return dict(line.split("\t") for line in sets["t2s_changing"].split("\n") if line)
+
+
+@cache
+def _derived_tables() -> dict[str, str | bytes] | None:
+    """The pattern of :func:`_t2s_keys` and the bytes of :func:`_class_table`.
+
+    Derived from :func:`_class_sets` (~0.013 s), so kept in the table cache keyed on
+    its sources, this module and :mod:`pipeline.scanner` (which writes the classes).
+    """
+    sources = [*_opencc_sources(), Path(__file__), Path(scanner.__file__)]
+    return cached_table("opencc_derived", 1, sources, _derive_tables)
+
+
+def _derive_tables() -> dict[str, str | bytes] | None:
     sets = _class_sets()
     if sets is None:
         return None
-    keys = dict(line.split("\t") for line in sets["t2s_changing"].split("\n") if line)
-    return _ChangingKeys(keys)
+    return {
+        "t2s_pattern": _ChangingKeys.pattern_of(_changing_keys_of(sets)),
+        "class_table": _class_table_of(sets).tobytes(),
+    }
 
 
 def detect_variant(text: str) -> str:
@@ -271,9 +299,15 @@ def _class_table():  # -> numpy.ndarray | None
     (of an entry changing length, or of a normalisation step) send a sample to the
     exact path; ``None`` when the dictionaries cannot be read.
     """
-    sets = _class_sets()
-    if sets is None:
+    derived = _derived_tables()
+    if derived is None:
         return None
+    import numpy as np
+
+    return np.frombuffer(derived["class_table"], dtype=np.uint8)  # read-only
+
+
+def _class_table_of(sets: dict[str, str]):  # -> numpy.ndarray
     import numpy as np
 
     table = np.zeros(_TABLE_END + 1, dtype=np.uint8)
@@ -294,11 +328,15 @@ def _class_sets() -> dict[str, str] | None:
     Derived from OpenCC's dictionaries (dumped with its ``opencc_dict`` tool, which
     takes a tenth of a second), so kept in the table cache keyed on those files.
     """
+    return cached_table("opencc_classes", 2, _opencc_sources(), _derive_class_sets)
+
+
+def _opencc_sources() -> list[Path]:
+    """OpenCC's dictionaries, configs and dump tool: what the class sets derive from."""
     import opencc
 
     root = Path(opencc.__file__).parent / "clib"
-    sources = [*sorted((root / "share" / "opencc").glob("*")), root / "bin" / "opencc_dict"]
-    return cached_table("opencc_classes", 2, sources, _derive_class_sets)
+    return [*sorted((root / "share" / "opencc").glob("*")), root / "bin" / "opencc_dict"]
 
 
 def _derive_class_sets() -> dict[str, str] | None:

@@ -105,6 +105,14 @@ def test_pipeline_tables_equal_their_derivation(cache):
     assert derived is not None and len(derived["t_may"]) > 2000
     assert convert._class_sets.__wrapped__() == derived  # first call: builds and stores
     assert convert._class_sets.__wrapped__() == derived  # second: read back
+    tables = convert._derive_tables()
+    assert tables is not None
+    assert tables["t2s_pattern"] == convert._ChangingKeys.pattern_of(
+        convert._changing_keys_of(derived)
+    )
+    assert tables["class_table"] == convert._class_table_of(derived).tobytes()
+    assert convert._derived_tables.__wrapped__() == tables
+    assert convert._derived_tables.__wrapped__() == tables
     readings = pinyin_glue._derive_han_readings()
     assert len(readings) == 0xA000 - 0x3400
     for code in range(0x3400, 0xA000):  # each reads back as pypinyin gives it
