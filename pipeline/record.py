@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from pipeline.document import Block, Document
@@ -61,64 +61,88 @@ def process_records(
     budget): an exception it raises becomes that article's error row.
     """
     clock = _Clock(timings)
-    step = guard or _unguarded
-    out: list[Rows | None] = [None] * len(records)
-    live: dict[int, _Article] = {}
-
-    def run(i: int, work: Callable[[], None]) -> None:
-        try:
-            with step(i):
-                work()
-        except Exception as exc:
-            out[i] = error_rows(records[i], exc)
-            live.pop(i, None)
-
-    for i, record in enumerate(records):
-        live[i] = _Article(_source(record))
-        run(i, lambda i=i, record=record: live[i].read(record, clock))
-    for stage in ("convert", "clean", "segment", "steps", "fees"):
-        for i, article in list(live.items()):
-            run(i, lambda article=article, stage=stage: article.run(stage, segmenter, clock))
-    for i, article in live.items():
+    out: list[Rows] = [{}] * len(records)  # every index is set below
+    live = [(i, _Article(record, segmenter, clock)) for i, record in enumerate(records)]
+    for stage in _STAGES:
+        kept = []
+        for item in live:
+            try:
+                if guard is None:
+                    stage(item[1])
+                else:
+                    with guard(item[0]):
+                        stage(item[1])
+            except Exception as exc:
+                out[item[0]] = error_rows(records[item[0]], exc)
+            else:
+                kept.append(item)
+        live = kept
+    for i, article in live:
         out[i] = article.rows
-    return [rows for rows in out if rows is not None]  # every index is set by now
-
-
-@contextmanager
-def _unguarded(_index: int) -> Iterator[None]:
-    yield
+    return out
 
 
 class _Article:
-    """One article on its way through the stages (the document and its rows so far)."""
+    """One article on its way through the stages (the document and its rows so far).
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.doc: Document | None = None
+    Each method is one step of :data:`_STAGES`, in order.
+    """
+
+    __slots__ = (
+        "body",
+        "clock",
+        "doc",
+        "doc_id",
+        "paragraphs",
+        "record",
+        "rows",
+        "segmenter",
+        "source",
+    )
+
+    def __init__(self, record: Mapping[str, Any], segmenter: str, clock: _Clock) -> None:
+        self.record = record
+        self.source = _source(record)
+        self.segmenter = segmenter
+        self.clock = clock
+        self.doc: Document
+        self.doc_id = ""
         self.body = ""
         self.rows: Rows = {}
         self.paragraphs: list[str] = []
 
-    def read(self, record: Mapping[str, Any], clock: _Clock) -> None:
-        if record.get("error"):
-            raise InputError(str(record["error"]))
-        self.doc, self.body = _read(record, self.source, clock)
+    def read(self) -> None:
+        if self.record.get("error"):
+            raise InputError(str(self.record["error"]))
+        self.doc, self.body = _read(self.record, self.source, self.clock)
 
-    def run(self, stage: str, segmenter: str, clock: _Clock) -> None:
-        doc = self.doc
-        assert doc is not None
-        if stage == "convert":
-            _convert(doc, self.body, clock)
-        elif stage == "clean":
-            _clean(doc, clock)
-            self.paragraphs = [block.text for block in doc.blocks]
-            self.rows = _base_rows(doc, make_doc_id(self.source), self.paragraphs)
-        elif stage == "segment":
-            self.rows["tokens"] = _tokens(self.rows, self.paragraphs, segmenter, clock)
-        elif stage == "steps":
-            self.rows["steps"] = _steps(self.rows, self.paragraphs, doc.title, clock)
-        else:
-            self.rows["fees"] = _fees(self.rows, self.paragraphs, clock)
+    def convert(self) -> None:
+        _convert(self.doc, self.body, self.clock)
+
+    def clean(self) -> None:
+        _clean(self.doc, self.clock)
+        self.paragraphs = [block.text for block in self.doc.blocks]
+        self.doc_id = make_doc_id(self.source)
+        self.rows = _base_rows(self.doc, self.doc_id, self.paragraphs)
+
+    def segment(self) -> None:
+        self.rows["tokens"] = _tokens(self.doc_id, self.paragraphs, self.segmenter, self.clock)
+
+    def steps(self) -> None:
+        self.rows["steps"] = _steps(self.doc_id, self.paragraphs, self.doc.title, self.clock)
+
+    def fees(self) -> None:
+        self.rows["fees"] = _fees(self.doc_id, self.paragraphs, self.clock)
+
+
+_STAGES: tuple[Callable[[_Article], None], ...] = (
+    _Article.read,
+    _Article.convert,
+    _Article.clean,
+    _Article.segment,
+    _Article.steps,
+    _Article.fees,
+)
 
 
 def error_rows(record: Mapping[str, Any], exc: BaseException | str) -> Rows:
@@ -134,17 +158,37 @@ class _Clock:
 
     def __init__(self, timings: dict[str, float] | None) -> None:
         self.timings = timings
+        self._stages: dict[str, AbstractContextManager[object]] = {}
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str) -> AbstractContextManager[object]:
+        """A context adding its seconds to stage ``name`` (stages never nest)."""
         if self.timings is None:
-            yield
-            return
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            return _NO_TIMING
+        timer = self._stages.get(name)
+        if timer is None:
+            timer = self._stages[name] = _StageTimer(self.timings, name)
+        return timer
+
+
+class _StageTimer:
+    """Adds the seconds of each ``with`` block to ``timings[name]`` (reused, not reentrant)."""
+
+    __slots__ = ("name", "start", "timings")
+
+    def __init__(self, timings: dict[str, float], name: str) -> None:
+        self.timings = timings
+        self.name = name
+        self.start = 0.0
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        seconds = time.perf_counter() - self.start
+        self.timings[self.name] = self.timings.get(self.name, 0.0) + seconds
+
+
+_NO_TIMING = nullcontext()
 
 
 class InputError(ValueError):
@@ -162,9 +206,10 @@ def _read(record: Mapping[str, Any], source: str, clock: _Clock) -> tuple[Docume
         if not isinstance(raw, (bytes, bytearray, memoryview)):
             raise InputError("record has no text, html or raw body")
         raw = bytes(raw)
+        is_html = _looks_html(source, raw)
         with clock.stage("decode"):
-            body = decode_bytes(raw, html=_looks_html(source, raw)).text
-        if _looks_html(source, raw):
+            body = decode_bytes(raw, html=is_html).text
+        if is_html:
             html = body
         else:
             text = body
@@ -194,8 +239,7 @@ def _from_html(html: str, record: Mapping[str, Any], source: str) -> Document:
 
 
 def _from_text(text: str, record: Mapping[str, Any], source: str) -> Document:
-    lines = [line.strip() for line in text.splitlines()]
-    blocks = [Block(line) for line in lines if line]
+    blocks = [Block(line) for line in map(str.strip, text.splitlines()) if line]
     doc = Document(source=source, blocks=blocks, chars_in=len(text))
     doc.url = _str_or_none(record.get("url"))
     doc.title = _str_or_none(record.get("title"))
@@ -218,12 +262,12 @@ def _is_title(line: str) -> bool:
 def _convert(doc: Document, body: str, clock: _Clock) -> None:
     from pipeline.convert import convert_document
 
-    if not body.strip():
+    if not body or body.isspace():  # as ``not body.strip()``, without copying the body
         raise InputError("empty article")
     if not doc.blocks:
         raise InputError("no article text found")
     with clock.stage("convert"):
-        convert_document(doc, "\n".join(b.text for b in doc.blocks))
+        convert_document(doc, "\n".join([b.text for b in doc.blocks]))
 
 
 def _clean(doc: Document, clock: _Clock) -> None:
@@ -258,31 +302,24 @@ def _base_rows(doc: Document, doc_id: str, paragraphs: list[str]) -> Rows:
     return {"articles": [article], "removed": removed}
 
 
-def _doc_id(rows: Rows) -> str:
-    return rows["articles"][0]["doc_id"]
-
-
-def _tokens(rows: Rows, paragraphs: list[str], segmenter_name: str, clock: _Clock) -> list[dict]:
+def _tokens(doc_id: str, paragraphs: list[str], segmenter_name: str, clock: _Clock) -> list[dict]:
     from pipeline.segment import segmenter
 
-    doc_id = _doc_id(rows)
     with clock.stage("segment"):
         cut = segmenter(segmenter_name)
         return [{"doc_id": doc_id, "para": i, "tokens": cut(p)} for i, p in enumerate(paragraphs)]
 
 
-def _steps(rows: Rows, paragraphs: list[str], title: str | None, clock: _Clock) -> list[dict]:
+def _steps(doc_id: str, paragraphs: list[str], title: str | None, clock: _Clock) -> list[dict]:
     from pipeline.steps import extract_steps
 
-    doc_id = _doc_id(rows)
     with clock.stage("steps"):
         return [{"doc_id": doc_id, **step} for step in extract_steps(paragraphs, title)]
 
 
-def _fees(rows: Rows, paragraphs: list[str], clock: _Clock) -> list[dict]:
+def _fees(doc_id: str, paragraphs: list[str], clock: _Clock) -> list[dict]:
     from pipeline.fees import extract_fees
 
-    doc_id = _doc_id(rows)
     with clock.stage("fees"):
         return [{"doc_id": doc_id, **fee} for fee in extract_fees(paragraphs)]
 

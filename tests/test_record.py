@@ -101,6 +101,28 @@ def test_timings_collected_without_changing_answer() -> None:
     assert {"convert", "clean", "segment", "steps", "fees"} <= set(timings)
 
 
+def test_stage_clock_adds_every_block_and_a_failing_one() -> None:
+    import time
+
+    from pipeline.record import _Clock
+
+    timings: dict[str, float] = {}
+    clock = _Clock(timings)
+    with clock.stage("a"):
+        time.sleep(0.01)
+    with pytest.raises(ValueError):
+        with clock.stage("a"):
+            time.sleep(0.01)
+            raise ValueError("stage failed")
+    with clock.stage("b"):
+        pass
+    assert set(timings) == {"a", "b"} and timings["a"] >= 0.02 > timings["b"] >= 0
+    untimed = _Clock(None)
+    with untimed.stage("a"):
+        pass
+    assert untimed.timings is None
+
+
 def test_rjieba_segmenter_option() -> None:
     rows = process_record({"source": "a.txt", "text": ARTICLE}, segmenter="rjieba")
     assert rows["tokens"] and "违约金" in [t for row in rows["tokens"] for t in row["tokens"]]
