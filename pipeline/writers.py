@@ -14,6 +14,7 @@ import os
 import queue
 import shutil
 import threading
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,24 @@ def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows of table ``name`` as an Arrow table with the contract's schema.
 
     Built column by column (a missing key is a null, as with ``from_pylist``,
-    which is ~8x slower on these rows).
+    which is ~8x slower on these rows); no rows give the schema's empty table.
     """
+    if not rows:
+        return _EMPTY[name]
     schema = ALL_SCHEMAS[name]
-    columns = {column: [row.get(column) for row in rows] for column in schema.names}
-    return pa.Table.from_pydict(columns, schema=schema)
+    return pa.Table.from_arrays([_column(rows, field) for field in schema], schema=schema)
+
+
+def _column(rows: list[dict[str, Any]], field: pa.Field) -> pa.Array:
+    """The values of ``field`` in ``rows`` as an Arrow array (null where a row lacks it)."""
+    try:
+        values = list(map(itemgetter(field.name), rows))
+    except KeyError:
+        values = [row.get(field.name) for row in rows]
+    return pa.array(values, type=field.type)
+
+
+_EMPTY = {name: schema.empty_table() for name, schema in ALL_SCHEMAS.items()}
 
 
 class TableWriter:

@@ -58,3 +58,20 @@ def test_leaving_on_an_exception_drops_what_waits_and_stops_the_thread() -> None
             raise KeyboardInterrupt
     assert not sink._thread.is_alive()
     assert len(recorder.written) <= 1
+
+
+def test_to_arrow_equals_from_pylist_with_missing_keys_and_no_rows() -> None:
+    from pipeline.writers import ALL_SCHEMAS, to_arrow
+
+    rows = [
+        {"doc_id": "a", "para": 0, "tokens": ["如何", "还款", ""]},
+        {"doc_id": "a", "para": 1, "tokens": []},
+        {"doc_id": "b", "tokens": None},  # no para: a null, as from_pylist gives
+    ]
+    schema = ALL_SCHEMAS["tokens"]
+    table = to_arrow("tokens", rows)
+    assert table.schema == schema and table.equals(pa.Table.from_pylist(rows, schema=schema))
+    for name, table_schema in ALL_SCHEMAS.items():
+        empty = to_arrow(name, [])
+        assert empty.schema == table_schema and empty.num_rows == 0
+        assert empty.equals(pa.Table.from_pylist([], schema=table_schema))
