@@ -13,55 +13,13 @@ Everything here is pure; results are cached by input string only.
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
-import types
-from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+
+import cn2an
 
 from pipeline.scanner import Scanner, literals, needles
-
-
-def _import_cn2an():  # -> the cn2an module
-    """``import cn2an`` without compiling ``proces``'s pattern of Chinese places (~0.02 s).
-
-    cn2an imports ``proces`` for its text clean-up, and ``proces`` its ``masking``
-    module, which compiles at import an alternation of ~2,000 city and province
-    names built from a set (a new text in every process: the regex cache cannot
-    keep it). Nothing here masks addresses: for this import ``proces.masking`` is a
-    stand-in whose functions import the real module when first called.
-    """
-    if "cn2an" in sys.modules or "proces" in sys.modules:
-        import cn2an
-
-        return cn2an
-    stand_in = types.ModuleType("proces.masking")
-    stand_in.mask_phone = _deferred_masking("mask_phone")  # type: ignore[attr-defined]
-    stand_in.mask_address = _deferred_masking("mask_address")  # type: ignore[attr-defined]
-    sys.modules["proces.masking"] = stand_in
-    try:
-        import cn2an
-    finally:
-        if sys.modules.get("proces.masking") is stand_in:
-            del sys.modules["proces.masking"]  # ``import proces.masking`` gives the real one
-    return cn2an
-
-
-def _deferred_masking(name: str) -> Callable[..., Any]:
-    """``proces.masking.<name>``, importing the real module on the first call."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        real = importlib.import_module("proces.masking")
-        return getattr(real, name)(*args, **kwargs)
-
-    call.__name__ = call.__qualname__ = name
-    return call
-
-
-cn2an = _import_cn2an()
 
 __all__ = [
     "CN_NUMERAL_CHARS",

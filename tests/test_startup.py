@@ -29,16 +29,3 @@ def test_jieba_is_imported_without_pkg_resources_which_stays_importable():
         "print(skipped, head == b'AT&T', '/'.join(tokens))\n"
     )
     assert out == "True True 如何/取消/分期乐/租机/服务"
-
-
-def test_cn2an_is_imported_without_the_places_pattern_which_proces_still_has():
-    calls = "print(proces.mask_address('家住北京市海淀区'), proces.mask_phone('电话13812345678'))\n"
-    expected = _fresh("import proces\n" + calls)
-    out = _fresh(
-        "import sys\n"
-        "from pipeline.numbers import cn2an_value\n"
-        "deferred = 'proces.util.data' not in sys.modules\n"
-        "import proces\n" + calls + "import proces.masking\n"
-        "print(deferred, cn2an_value('一万二千'), proces.masking.city_ptn.search('上海市')[0])\n"
-    )
-    assert out == f"{expected}\nTrue 12000.0 上海市"
