@@ -28,8 +28,11 @@ paths on the client and on every worker (a shared file system on a real cluster)
 from __future__ import annotations
 
 import ctypes
+import math
 import os
+import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -124,15 +127,19 @@ def _process_batch(records: list[dict[str, Any]], segmenter: str, timeout: float
     """``runner.process_batch`` with its per-article time budget, in any thread.
 
     The runner's budget uses SIGALRM, which only the main thread can arm; Dask runs
-    tasks in a worker thread. There each step of an article runs under a watchdog
-    thread that raises the timeout inside the task's thread.
+    tasks in a worker thread. There the process's one watchdog thread raises the
+    timeout inside the task's thread when a step runs past what is left of its budget.
     """
     if timeout <= 0 or threading.current_thread() is threading.main_thread():
         return runner.process_batch(records, segmenter, timeout)
     return runner.process_batch(records, segmenter, timeout, budget=_watchdog_budget)
 
 
-_REFIRE_SECONDS = 0.25
+_REFIRE_SECONDS = runner._REFIRE_SECONDS
+# PyThreadState_SetAsyncExc(thread id, exception class or NULL), called with the GIL held
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
+)
 
 
 @cache
@@ -147,80 +154,140 @@ def _timeout_type(timeout: float) -> type[runner.RecordTimeout]:
     return BudgetTimeout
 
 
-class _Watchdog:
-    """Raises ``exc_type`` in thread ``thread_id`` after ``seconds``, until stopped.
+class _Step:
+    """A thread's running step, as the watchdog sees it (changed under the watchdog's lock)."""
 
-    An async exception that lands in a finaliser (``__del__``) is swallowed, so it
-    fires again every ``max(seconds, 0.25)`` s until the step has stopped.
-    """
+    __slots__ = ("active", "deadline", "exc_type", "fired", "seconds", "thread_id")
 
-    def __init__(self, thread_id: int, exc_type: type[BaseException], seconds: float) -> None:
+    def __init__(self, thread_id: int, exc_type: type[BaseException]) -> None:
         self.thread_id = thread_id
         self.exc_type = exc_type
-        self.seconds = seconds
+        self.active = False
+        self.fired = False
+        self.deadline = 0.0
+        self.seconds = 0.0
+
+
+class _Watchdog:
+    """One thread per process that raises each step's timeout in its thread at its deadline.
+
+    A step is armed and disarmed under one lock, so the watchdog only raises in a
+    step still running; an exception set but not yet raised when the step ends is
+    cleared (it cannot leak out), and one that landed in a finaliser (``__del__``
+    swallows it) is raised again every ``max(seconds, 0.25)`` s until the step ends.
+    The thread sleeps until the earliest deadline; a step ending early does not wake it.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (in a forked child, whose copy of the thread and lock holder are gone)."""
         self._lock = threading.Lock()
-        self._armed = True
-        self._timers: list[threading.Timer] = []
+        self._wakeup = threading.Condition(self._lock)
+        self._steps: dict[int, _Step] = {}
+        self._wake_at = math.inf
+        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._schedule(self.seconds)
-
-    def _schedule(self, seconds: float) -> None:
-        timer = threading.Timer(seconds, self._fire)
-        timer.daemon = True
-        self._timers.append(timer)
-        timer.start()
-
-    def _fire(self) -> None:
+    def arm(self, step: _Step, seconds: float) -> None:
+        """Raise ``step.exc_type`` in its thread after ``seconds``, until :meth:`disarm`."""
+        deadline = time.monotonic() + seconds
         with self._lock:
-            if not self._armed:
-                return
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(self.thread_id), ctypes.py_object(self.exc_type)
-            )
-            self._schedule(max(self.seconds, _REFIRE_SECONDS))
+            step.deadline = deadline
+            step.seconds = seconds
+            step.fired = False
+            step.active = True
+            self._steps[step.thread_id] = step
+            if deadline < self._wake_at:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._watch, name="step-watchdog", daemon=True
+                    )
+                    self._thread.start()
+                self._wakeup.notify()
 
-    def stop(self) -> None:
-        """Disarm; an exception set but not yet raised is cleared (it cannot leak out)."""
+    def disarm(self, step: _Step) -> bool:
+        """Stop watching ``step``; True if its timeout was raised (a pending one is cleared)."""
         with self._lock:
-            self._armed = False
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
-            for timer in self._timers:
-                timer.cancel()
+            step.active = False
+            if step.fired:
+                _set_async_exc(step.thread_id, None)
+        return step.fired
+
+    def _watch(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                wake = math.inf
+                for thread_id, step in list(self._steps.items()):
+                    if not step.active:
+                        del self._steps[thread_id]
+                        continue
+                    if step.deadline <= now:
+                        _fire(step)
+                        step.deadline = now + max(step.seconds, _REFIRE_SECONDS)
+                    wake = min(wake, step.deadline)
+                self._wake_at = wake
+                self._wakeup.wait(None if wake == math.inf else wake - now)
+
+
+def _fire(step: _Step) -> None:
+    """Raise ``step``'s timeout in its thread, unless that thread is in the budget's own code.
+
+    The thread is stopped where it will take the exception (it waits for the GIL
+    the watchdog holds). In the budget's own code (starting or ending the step)
+    the exception could escape the step, so it is only noted: ending the step
+    reports it as an overrun.
+    """
+    step.fired = True
+    frame = sys._current_frames().get(step.thread_id)
+    if frame is None or frame.f_code not in _BUDGET_CODE:
+        _set_async_exc(step.thread_id, id(step.exc_type))
+
+
+_watchdog = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_watchdog.reset)
 
 
 class _WatchdogBudget(runner.ArticleBudget):
-    """The budget on a watchdog thread (works in any thread)."""
+    """The budget on the process's watchdog thread (works in any thread)."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__(timeout)
         self.exc_type = _timeout_type(timeout)
+        self._step = _Step(threading.get_ident(), self.exc_type)
 
-    @contextmanager
-    def timer(self, seconds: float) -> Iterator[None]:
-        watchdog = _Watchdog(threading.get_ident(), self.exc_type, seconds)
-        try:
-            watchdog.start()
-            yield
-        finally:
-            if _stop(watchdog, self.exc_type):  # it arrived while stopping
-                raise self.exc_type()
+    def _arm(self, seconds: float) -> bool:
+        _watchdog.arm(self._step, seconds)
+        return self._step.fired
+
+    def _disarm(self) -> bool:
+        return _watchdog.disarm(self._step)
+
+    def close(self) -> None:
+        """Make sure no step of this budget is still watched (an exception that escaped one)."""
+        while True:
+            try:
+                _watchdog.disarm(self._step)
+                return
+            except runner.RecordTimeout:
+                pass
 
 
-def _stop(watchdog: _Watchdog, exc_type: type[BaseException]) -> bool:
-    """Stop ``watchdog``, again if its exception arrives meanwhile; True if it did."""
-    arrived = False
-    while True:
-        try:
-            watchdog.stop()
-            return arrived
-        except exc_type:
-            arrived = True
+_BUDGET_CODE = runner._BUDGET_CODE | {
+    f.__code__
+    for f in (_WatchdogBudget._arm, _WatchdogBudget._disarm, _Watchdog.arm, _Watchdog.disarm)
+}
 
 
 @contextmanager
 def _watchdog_budget(timeout: float) -> Iterator[_WatchdogBudget]:
-    yield _WatchdogBudget(timeout)
+    budget = _WatchdogBudget(timeout)
+    try:
+        yield budget
+    finally:
+        budget.close()
 
 
 def _one_with_budget(record: dict[str, Any], segmenter: str, timeout: float) -> runner.Batch:

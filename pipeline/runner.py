@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pyarrow as pa
@@ -78,8 +79,9 @@ class RecordTimeout(BaseException):
     """
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise RecordTimeout("timeout: article took longer than its time budget")
+_REFIRE_SECONDS = 0.25  # a timeout swallowed (in a finaliser) is raised again this often
+_setitimer = getattr(signal, "setitimer", None)
+_ITIMER_REAL = getattr(signal, "ITIMER_REAL", 0)
 
 
 def process_with_budget(
@@ -132,47 +134,100 @@ def budget_message(timeout: float) -> str:
 class ArticleBudget:
     """``guard(i)`` for :func:`process_records`: article ``i``'s steps share ``timeout`` s.
 
-    Each step runs under :meth:`timer`, set to what is left of its article's
-    budget (a subclass arms it); a step that overruns it (or an article with
-    nothing left) raises :class:`BudgetExceeded`, which makes that article an
-    error row.
+    ``guard(i)`` returns the budget itself, set to article ``i``; entering it starts
+    the step: a subclass's timer is armed (:meth:`_arm`) with what is left of the
+    article's budget. A step that overruns it (or an article with nothing left)
+    raises :class:`BudgetExceeded`, which makes that article an error row. One
+    step at a time (steps do not nest), so the one object serves a whole batch.
     """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self.spent: Counter = Counter()
+        self.spent: dict[int, float] = {}
         self.message = budget_message(timeout)
+        self._index = 0
+        self._started = 0.0
 
-    def timer(self, seconds: float) -> AbstractContextManager[None]:
-        """Raise a :class:`RecordTimeout` in the step if it runs over ``seconds``."""
+    def _arm(self, seconds: float) -> bool:
+        """Start raising :class:`RecordTimeout` in the step after ``seconds``; True if it did."""
         raise NotImplementedError
 
-    @contextmanager
-    def __call__(self, index: int) -> Iterator[None]:
-        left = self.timeout - self.spent[index]
+    def _disarm(self) -> bool:
+        """Stop the timer; True if it went off during the step (an overrun)."""
+        raise NotImplementedError
+
+    def __call__(self, index: int) -> ArticleBudget:
+        self._index = index
+        return self
+
+    def __enter__(self) -> None:
+        left = self.timeout - self.spent.get(self._index, 0.0)
         if left <= 0:
             raise BudgetExceeded(self.message)
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         try:
-            with self.timer(left):
-                yield
+            fired = self._arm(left)
         except RecordTimeout:
-            self.spent[index] = self.timeout
+            fired = True
+        if fired:  # nothing between here and the step can take a signal or async exception
+            self.__exit__(RecordTimeout, None, None)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        overrun = False
+        while True:  # a timeout arriving while the timer stops is this step's overrun
+            try:
+                overrun = self._disarm() or overrun
+                break
+            except RecordTimeout:
+                overrun = True
+        index = self._index
+        if overrun or (kind is not None and issubclass(kind, RecordTimeout)):
+            self.spent[index] = self.timeout + time.perf_counter() - self._started
             raise BudgetExceeded(self.message) from None
-        finally:
-            self.spent[index] += time.perf_counter() - started
+        self.spent[index] = self.spent.get(index, 0.0) + time.perf_counter() - self._started
 
 
 class _AlarmBudget(ArticleBudget):
-    """The budget on SIGALRM (main thread only)."""
+    """The budget on SIGALRM (main thread only).
 
-    @contextmanager
-    def timer(self, seconds: float) -> Iterator[None]:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            yield
-        finally:  # an alarm firing here is still caught by ArticleBudget
-            signal.setitimer(signal.ITIMER_REAL, 0)
+    The alarm repeats every :data:`_REFIRE_SECONDS` until the step ends (one that
+    lands in a finaliser is swallowed). Its handler (:meth:`on_alarm`) raises only
+    inside a step's own code: between steps, or in the budget's own methods, it
+    just notes the alarm, which :meth:`_arm` and :meth:`_disarm` then report.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(timeout)
+        self._running = False
+        self._fired = False
+
+    def on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        """The SIGALRM handler while this budget is in use."""
+        self._fired = True
+        if self._running and (frame is None or frame.f_code not in _BUDGET_CODE):
+            raise RecordTimeout("timeout: article took longer than its time budget")
+
+    def _arm(self, seconds: float) -> bool:
+        self._fired = False
+        self._running = True
+        _setitimer(_ITIMER_REAL, seconds, _REFIRE_SECONDS)
+        return self._fired
+
+    def _disarm(self) -> bool:
+        _setitimer(_ITIMER_REAL, 0)
+        self._running = False
+        return self._fired
+
+
+_BUDGET_CODE = frozenset(
+    f.__code__
+    for f in (
+        ArticleBudget.__enter__,
+        ArticleBudget.__exit__,
+        _AlarmBudget._arm,
+        _AlarmBudget._disarm,
+    )
+)
 
 
 @contextmanager
@@ -181,9 +236,10 @@ def _budget(timeout: float) -> Iterator[_AlarmBudget | None]:
     if timeout <= 0 or not hasattr(signal, "setitimer"):
         yield None
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    budget = _AlarmBudget(timeout)
+    previous = signal.signal(signal.SIGALRM, budget.on_alarm)
     try:
-        yield _AlarmBudget(timeout)
+        yield budget
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
