@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("distributed")
 
 from pipeline import load_tables
-from pipeline.dask_engine import _check_shared, _one_with_budget, run_dask
+from pipeline.dask_engine import _check_shared, _local_cluster, _one_with_budget, run_dask
 from pipeline.runner import Options, RunError, run
 from pipeline.tables import EXTRA_SCHEMAS, SCHEMAS
 
@@ -111,6 +111,43 @@ def test_dask_output_replaces_a_local_runs_files(raw: Path, tmp_path: Path, sche
     assert (out / "articles.parquet").is_dir()
     run(_options(raw, tmp_path / "local"))
     _assert_same(tmp_path / "local", out)
+
+
+def _warmth() -> tuple[list[str], int]:
+    """Worker side: the segmenters this process warmed up, and the objects frozen."""
+    import gc
+
+    from pipeline import runner
+
+    return sorted(runner._warm), gc.get_freeze_count()
+
+
+def test_workers_of_an_external_cluster_are_warmed_up_when_they_join(
+    raw: Path, tmp_path: Path, scheduler: str
+) -> None:
+    from dask.distributed import Client
+
+    run_dask(_options(raw, tmp_path / "dask", workers=2), scheduler=scheduler)
+    with Client(scheduler) as client:
+        plugins = client.run_on_scheduler(
+            lambda dask_scheduler: list(dask_scheduler.worker_plugins)
+        )
+        assert "pipeline-warm-up-jieba" in plugins  # also for workers that join later
+        for segmenters, frozen in client.run(_warmth).values():
+            assert "jieba" in segmenters and frozen > 0
+
+
+def test_a_local_cluster_forks_warm_workers(tmp_path: Path) -> None:
+    from dask.distributed import Client
+
+    from pipeline.dask_engine import WarmUp
+
+    options = _options(tmp_path, tmp_path / "out", workers=1, segmenter="jieba")
+    with _local_cluster(options) as cluster, Client(cluster) as client:
+        started = client.run(_warmth)  # warm before any plugin: forked from this process
+        client.register_plugin(WarmUp("jieba"))
+        assert [segmenters for segmenters, _ in started.values()] == [["jieba"]]
+        assert all(frozen > 0 for _, frozen in client.run(_warmth).values())
 
 
 def test_time_budget_holds_in_a_worker_thread() -> None:
