@@ -461,24 +461,22 @@ def _compute(
     return result
 
 
-# A local cluster's workers are forked from this process: no interpreter start and
-# no imports (spawn, Dask's default, paid ~0.7 s CPU per worker for them), and they
-# inherit its warm-up. No statistical profiler sampling each task every 10 ms.
-_LOCAL_CONFIG = {
-    "distributed.worker.multiprocessing-method": "fork",
-    "distributed.worker.profile.enabled": False,
-}
+# A local cluster's workers are forked from this process where the local pool's are
+# (Linux): no interpreter start and no imports (spawn, Dask's default, pays ~0.7 s
+# CPU per worker for them), and they inherit its warm-up. No statistical profiler
+# sampling each running task every 10 ms.
+_LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}
+_FORK = {"distributed.worker.multiprocessing-method": "fork"}
 
 
 def _local_cluster(options: Options) -> Any:
-    """A cluster of ``options.workers`` forked worker processes, one thread each."""
+    """A cluster of ``options.workers`` worker processes, one thread each, started warm."""
     import dask
     from dask.distributed import LocalCluster
 
     config = dict(_LOCAL_CONFIG)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        del config["distributed.worker.multiprocessing-method"]
-    else:
+    if multiprocessing.get_start_method() == "fork":
+        config.update(_FORK)
         runner.warm_up(options.segmenter)  # once here rather than in every worker
     with dask.config.set(config):
         return LocalCluster(

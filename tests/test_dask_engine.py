@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import threading
 from collections.abc import Iterator
@@ -137,6 +138,9 @@ def test_workers_of_an_external_cluster_are_warmed_up_when_they_join(
             assert "jieba" in segmenters and frozen > 0
 
 
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="workers are forked where the pool's are"
+)
 def test_a_local_cluster_forks_warm_workers(tmp_path: Path) -> None:
     from dask.distributed import Client
 
