@@ -52,7 +52,7 @@ import pyarrow.parquet as pq
 
 from pipeline import runner
 from pipeline.readers import InputFile
-from pipeline.writers import ALL_SCHEMAS, TableWriter, recover
+from pipeline.writers import ALL_SCHEMAS, ParquetAppender, TableWriter, recover
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -81,35 +81,31 @@ class _PartWriter:
         self.staging = staging
         self.index = index
         self.tag = f".{_part_name(index)}.{uuid.uuid4().hex}.tmp"  # hidden: readers skip it
-        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._files = {
+            name: ParquetAppender(staging / f"{name}.parquet" / self.tag, schema)
+            for name, schema in ALL_SCHEMAS.items()
+        }
         self.counts: Counter = Counter()
 
     def write(self, name: str, table: pa.Table) -> None:
-        if table.num_rows == 0:
-            return
-        writer = self._writers.get(name)
-        if writer is None:
-            path = self.staging / f"{name}.parquet" / self.tag
-            writer = pq.ParquetWriter(path, ALL_SCHEMAS[name], compression="zstd")
-            self._writers[name] = writer
-        writer.write_table(table.cast(ALL_SCHEMAS[name]))
-        self.counts[name] += table.num_rows
+        self._files[name].append(table)
+        if table.num_rows:
+            self.counts[name] += table.num_rows
 
     def close(self) -> None:
         """Close every file and rename it to its part name (tables without rows get none)."""
-        for name, writer in self._writers.items():
-            writer.close()
-            table_dir = self.staging / f"{name}.parquet"
-            os.replace(table_dir / self.tag, table_dir / _part_name(self.index))
-        self._writers.clear()
+        for name, appender in self._files.items():
+            appender.close()
+            if appender.rows:
+                table_dir = self.staging / f"{name}.parquet"
+                os.replace(table_dir / self.tag, table_dir / _part_name(self.index))
+        self._files.clear()
 
     def abort(self) -> None:
-        for name, writer in self._writers.items():
-            try:
-                writer.close()
-            finally:
-                (self.staging / f"{name}.parquet" / self.tag).unlink(missing_ok=True)
-        self._writers.clear()
+        for name, appender in self._files.items():
+            appender.abort()
+            (self.staging / f"{name}.parquet" / self.tag).unlink(missing_ok=True)
+        self._files.clear()
 
 
 class WarmUp(WorkerPlugin):

@@ -75,3 +75,37 @@ def test_to_arrow_equals_from_pylist_with_missing_keys_and_no_rows() -> None:
         empty = to_arrow(name, [])
         assert empty.schema == table_schema and empty.num_rows == 0
         assert empty.equals(pa.Table.from_pylist([], schema=table_schema))
+
+
+def test_appender_gathers_small_tables_into_row_groups_in_order(tmp_path, monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    from pipeline import writers
+
+    schema = pa.schema([pa.field("x", pa.int64())])
+    one = pa.table({"x": [0]}, schema=schema)
+    monkeypatch.setattr(writers, "ROW_GROUP_BYTES", 10 * one.nbytes)
+    appender = writers.ParquetAppender(tmp_path / "t.parquet", schema)
+    appender.append(pa.table({"x": pa.array([], pa.int64())}))  # no rows: nothing to write
+    assert not (tmp_path / "t.parquet").exists()
+    for i in range(35):
+        appender.append(pa.table({"x": [i]}, schema=schema))
+    appender.close()
+    data = pq.ParquetFile(tmp_path / "t.parquet")
+    assert data.read().column("x").to_pylist() == list(range(35))
+    assert appender.rows == 35
+    assert data.metadata.num_row_groups == 4  # 10 + 10 + 10 + the 5 left at close
+
+
+def test_appender_with_no_rows_writes_no_file_and_abort_drops_what_waits(tmp_path) -> None:
+    from pipeline.writers import ParquetAppender
+
+    schema = pa.schema([pa.field("x", pa.int64())])
+    empty = ParquetAppender(tmp_path / "empty.parquet", schema)
+    empty.close()
+    assert not (tmp_path / "empty.parquet").exists()
+    dropped = ParquetAppender(tmp_path / "dropped.parquet", schema)
+    dropped.append(pa.table({"x": [1, 2]}, schema=schema))
+    dropped.abort()
+    dropped.close()
+    assert not (tmp_path / "dropped.parquet").exists()
