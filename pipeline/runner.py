@@ -2,7 +2,7 @@
 
 Streaming and bounded: records are read lazily, grouped into batches of a
 bounded size, at most ``2 x workers`` batches are in flight, and each batch's
-rows come back as compact Arrow tables that the writer appends as row groups.
+rows come back as compact Arrow tables that the writer gathers into ~2 MB row groups.
 Unchanged files (same size and mtime, or same content hash) keep their rows
 from the previous run, so a re-run on unchanged input does almost nothing.
 """
