@@ -32,7 +32,6 @@ paths on the client and on every worker (a shared file system on a real cluster)
 from __future__ import annotations
 
 import ctypes
-import gc
 import math
 import multiprocessing
 import os
@@ -126,8 +125,7 @@ class WarmUp(WorkerPlugin):
         await worker.loop.run_in_executor(worker.executors["default"], self.warm)
 
     def warm(self) -> None:
-        runner.warm_up(self.segmenter)
-        gc.freeze()
+        runner.warm_up_worker(self.segmenter)
 
 
 def _run_part(part: tuple[int, list[InputFile]], staging: str, options: Options) -> dict:

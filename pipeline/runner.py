@@ -258,12 +258,17 @@ def _reason_kind(reason: str | None) -> str:
 
 
 def _init_worker(segmenter: str = "jieba") -> None:
-    """Worker start-up: ignore Ctrl-C (the parent handles it), load what articles need.
+    """Worker start-up: ignore Ctrl-C (the parent handles it), load what articles need."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up_worker(segmenter)
+
+
+def warm_up_worker(segmenter: str) -> None:
+    """:func:`warm_up` in a worker process, then keep what it loaded out of the collector.
 
     What warm-up loaded lives as long as the worker: frozen out of the garbage
     collector, whose full collections would otherwise walk it again and again.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up(segmenter)
     gc.freeze()
 
